@@ -1,0 +1,41 @@
+# Tỉnh Số: `make demo` runs the whole site, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTHON ?= python3
+
+.PHONY: install demo test lint schema messages bench-load clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -U pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+	scripts/system-deps.sh
+	$(PY) manage.py compilemessages -v 0 --ignore=.venv
+
+demo: install
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py seed_demo
+	PORT=$(PORT) scripts/serve.sh
+
+test: install
+	scripts/system-deps.sh --browser
+	$(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+schema: install
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate
+
+messages: install
+	cd src/tinhso && ../../$(PY) ../../manage.py makemessages -l vi -l en --no-obsolete -v 0
+
+clean:
+	rm -rf $(VENV) var

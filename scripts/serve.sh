@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Start the production WSGI server (granian) and the task worker; stop both on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${PORT:-8000}
+export STATIC_MANIFEST=${STATIC_MANIFEST:-0}
+.venv/bin/python manage.py db_worker --queue-name '*' &
+worker=$!
+trap 'kill $worker 2>/dev/null' EXIT
+cat <<MSG
+
+  Tỉnh Số is running on http://127.0.0.1:${PORT}/
+  Demo sign-ins (password: demo12345):
+$(.venv/bin/python manage.py seed_demo --print-logins)
+  API docs: http://127.0.0.1:${PORT}/api/docs/   Admin: http://127.0.0.1:${PORT}/admin/
+
+MSG
+exec .venv/bin/granian --interface wsgi --host 127.0.0.1 --port "$PORT" \
+  --workers "${WEB_WORKERS:-2}" --blocking-threads "${WEB_THREADS:-8}" \
+  --static-path-route /static --static-path-mount var/static tinhso.wsgi:application

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Debian packages Tỉnh Số needs outside Python: fonts and Pango for WeasyPrint, gettext for the
+# translations, and (with --browser) Chromium for the browser tests. Installs only what is missing.
+set -euo pipefail
+want=()
+command -v msgfmt >/dev/null || want+=(gettext)
+ldconfig -p 2>/dev/null | grep -q libpangoft2 || want+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ -d /usr/share/fonts/truetype/noto ] || want+=(fonts-noto-core)
+[ -d /usr/share/fonts/truetype/dejavu ] || want+=(fonts-dejavu-core)
+if [ "${1:-}" = "--browser" ]; then
+  [ -x /usr/bin/chromium ] || want+=(chromium)
+fi
+if [ ${#want[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "Missing Debian packages: ${want[*]} (run as root or install them with sudo apt-get)" >&2
+    exit 1
+  fi
+  echo "Installing ${want[*]}…"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+fi

@@ -1,0 +1,86 @@
+import hashlib
+import json
+
+from django.db import transaction
+
+from tinhso.catalog.models import Procedure, ProcedureVersion
+from tinhso.core.audit import audit_log_write
+from tinhso.core.text import fold
+
+
+def procedure_snapshot(procedure: Procedure) -> dict:
+    """Everything a dossier needs to be processed under this procedure's current rules."""
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "field_id": procedure.field_id,
+        "agency_id": procedure.agency_id,
+        "processing_days": str(procedure.processing_days),
+        "online_level": procedure.online_level,
+        "legal_basis": procedure.legal_basis,
+        "result_description": procedure.result_description,
+        "documents": [
+            {
+                "id": doc.pk,
+                "name": doc.name,
+                "originals": doc.originals,
+                "copies": doc.copies,
+                "required": doc.is_required,
+            }
+            for doc in procedure.documents.all()
+        ],
+        "fees": [
+            {"name": fee.name, "amount": fee.amount, "note": fee.note}
+            for fee in procedure.fees.all()
+        ],
+        "steps": [
+            {
+                "order": step.order,
+                "name": step.name,
+                "role_id": step.role_id,
+                "role": step.role.name,
+                "agency_id": step.agency_id,
+                "at_desk": step.at_desk,
+                "budget_days": str(step.budget_days),
+            }
+            for step in procedure.steps.select_related("role").order_by("order")
+        ],
+    }
+
+
+def procedure_search_text(procedure: Procedure) -> str:
+    return fold(f"{procedure.name} {procedure.code} {procedure.field.name} {procedure.agency.name}")
+
+
+@transaction.atomic
+def procedure_version_publish(*, procedure: Procedure, actor=None) -> ProcedureVersion:
+    """Freeze the procedure's current rules as a new version, unless nothing changed.
+
+    Dossiers already received keep the version they were received under.
+    """
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    snapshot = procedure_snapshot(procedure)
+    digest = hashlib.sha256(
+        json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    latest = procedure.versions.order_by("-number").first()
+    search_text = procedure_search_text(procedure)
+    if latest and latest.content_hash == digest:
+        if procedure.current_version_id != latest.pk or procedure.search_text != search_text:
+            Procedure.objects.filter(pk=procedure.pk).update(
+                current_version=latest, search_text=search_text
+            )
+        return latest
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=(latest.number + 1) if latest else 1,
+        content_hash=digest,
+        snapshot=snapshot,
+    )
+    Procedure.objects.filter(pk=procedure.pk).update(
+        current_version=version, search_text=search_text
+    )
+    audit_log_write(
+        actor=actor, action="procedure.version_publish", obj=procedure, version=version.number
+    )
+    return version

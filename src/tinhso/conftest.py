@@ -1,0 +1,55 @@
+"""Fixtures shared by every test: the fixed personas of STYLE.md, built per test."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in live tests
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def world(db):
+    """Two agencies served by one desk, officers for every role, a citizen and a procedure."""
+    from tinhso.org import roles
+    from tinhso.org.models import Agency
+    from tinhso.testing.factories import UserFactory, officer_create, procedure_create
+
+    center = Agency.objects.create(
+        code="000.00.01.H30", name="Trung tâm Phục vụ hành chính công", kind="center"
+    )
+    justice = Agency.objects.create(
+        code="000.00.02.H30", name="Sở Tư pháp", kind="department", served_by=center
+    )
+    building = Agency.objects.create(
+        code="000.00.03.H30", name="Sở Xây dựng", kind="department", served_by=center
+    )
+    ward = Agency.objects.create(code="000.30.01.H30", name="UBND phường Ninh Kiều", kind="ward")
+    w = SimpleNamespace(center=center, justice=justice, building=building, ward=ward)
+    w.clerk = officer_create(username="clerk", agency=center, role=roles.ONE_STOP_CLERK)
+    w.specialist = officer_create(username="specialist", agency=justice, role=roles.SPECIALIST)
+    w.head = officer_create(username="head", agency=justice, role=roles.DEPARTMENT_HEAD)
+    w.leader = officer_create(username="leader", agency=justice, role=roles.AGENCY_LEADER)
+    w.doc_clerk = officer_create(username="docclerk", agency=justice, role=roles.DOCUMENT_CLERK)
+    w.other_specialist = officer_create(
+        username="specialist_b", agency=building, role=roles.SPECIALIST
+    )
+    w.ward_clerk = officer_create(username="ward_clerk", agency=ward, role=roles.ONE_STOP_CLERK)
+    w.admin = officer_create(username="admin", agency=center, role=roles.PROVINCE_ADMIN)
+    w.citizen = UserFactory(username="citizen", full_name="Nguyễn Văn An", phone="0912345678")
+    w.other_citizen = UserFactory(username="citizen2", full_name="Trần Thị Bình")
+    w.procedure = procedure_create(agency=justice)
+    w.building_procedure = procedure_create(
+        agency=building,
+        code="1.000002.000.00.00.H30",
+        name="Cấp giấy phép xây dựng",
+        processing_days="15",
+    )
+    return w

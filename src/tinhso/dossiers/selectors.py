@@ -1,0 +1,98 @@
+"""Reads of dossiers that more than one place needs, with their scoping and joins done."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from tinhso.core.calendar import get_calendar
+from tinhso.dossiers.constants import ACTIVE_STATUSES
+from tinhso.dossiers.models import Dossier
+
+
+def dossier_tracking_url(dossier: Dossier) -> str:
+    return settings.SITE_URL + reverse("portal:track") + f"?code={dossier.code}"
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(
+        "procedure", "procedure_version", "receiving_agency", "agency", "current_agency", "assignee"
+    )
+
+
+def officer_sees_all(user) -> bool:
+    return user.is_authenticated and user.has_perm("dossiers.view_all_agencies")
+
+
+def officer_agency_id(user) -> int | None:
+    officer = getattr(user, "officer", None) if user.is_authenticated else None
+    return officer.agency_id if officer else None
+
+
+def dossier_list_for_officer(user) -> QuerySet[Dossier]:
+    """The dossiers an officer may see: those received, implemented or now handled by their
+    agency. Province administrators see all; anyone else sees none."""
+    if officer_sees_all(user):
+        return _base()
+    agency_id = officer_agency_id(user)
+    if agency_id is None or not user.has_perm("dossiers.view_dossier"):
+        return Dossier.objects.none()
+    return _base().filter(
+        Q(current_agency_id=agency_id) | Q(receiving_agency_id=agency_id) | Q(agency_id=agency_id)
+    )
+
+
+def dossier_queue(user, *, box: str = "agency", q: str = "", status: int | None = None):
+    """An officer's work queue. ``box``: mine, agency (to act on now), due_soon, overdue, all."""
+    qs = dossier_list_for_officer(user)
+    now = timezone.now()
+    active = list(ACTIVE_STATUSES)
+    agency_id = officer_agency_id(user)
+    if box == "mine":
+        qs = qs.filter(assignee=user).exclude(status__in=[3, 7, 8, 10])
+    elif box == "agency":
+        qs = qs.filter(status__in=[1, 2, 4, 5, 6, 9])
+        if not officer_sees_all(user):
+            qs = qs.filter(current_agency_id=agency_id)
+    elif box == "due_soon":
+        soon = get_calendar().add_working_days(now, settings.DUE_SOON_WORKING_DAYS)
+        qs = qs.filter(status__in=active, due_at__gt=now, due_at__lte=soon)
+    elif box == "overdue":
+        qs = qs.filter(status__in=active, due_at__lt=now)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        term = q.strip()
+        qs = qs.filter(
+            Q(code__icontains=term)
+            | Q(applicant_name__icontains=term)
+            | Q(procedure__name__icontains=term)
+        )
+    if box in {"due_soon", "overdue", "agency", "mine"}:
+        return qs.order_by("due_at", "pk")
+    return qs.order_by("-submitted_at", "-pk")
+
+
+def dossier_get_for_officer(user, pk: int) -> Dossier:
+    return dossier_list_for_officer(user).get(pk=pk)
+
+
+def dossier_list_for_applicant(user) -> QuerySet[Dossier]:
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    return _base().filter(applicant=user)
+
+
+def dossier_get_by_code(code: str) -> Dossier | None:
+    return _base().filter(code=code.strip()).first()
+
+
+def dossier_user_can_see(user, dossier: Dossier) -> bool:
+    """Whether ``user`` may see the dossier's personal data and files."""
+    if not user.is_authenticated:
+        return False
+    if dossier.applicant_id == user.pk:
+        return True
+    return dossier_list_for_officer(user).filter(pk=dossier.pk).exists()

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("tinhso.accounts.urls")),
+    path("office/", include("tinhso.office.urls")),
+    path("api/v1/", include("tinhso.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("tinhso.portal.urls")),
+]
+
+admin.site.site_header = f"Tỉnh Số · {settings.PROVINCE_NAME}"
