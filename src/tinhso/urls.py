@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("tinhso.accounts.urls")),
     path("office/", include("tinhso.office.urls")),
+    path("ho-so/", include("tinhso.dossiers.urls")),
     path("api/v1/", include("tinhso.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

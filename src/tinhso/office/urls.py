@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tinhso.office import views
 
 app_name = "office"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+]
