@@ -758,3 +758,49 @@ def dossier_rate(*, dossier: Dossier, actor, score: int, comment: str = "") -> R
     rating = Rating.objects.create(dossier=dossier, score=int(score), comment=comment.strip())
     audit_log_write(actor=actor, action="dossier.rate", obj=dossier, score=int(score))
     return rating
+
+
+# --- what an actor may do now ----------------------------------------------------------------
+ACTION_SERVICES = {
+    "receive": dossier_receive,
+    "refuse": dossier_refuse,
+    "request_supplement": dossier_request_supplement,
+    "supplement": dossier_supplement,
+    "forward": dossier_forward,
+    "send_back": dossier_send_back,
+    "reassign": dossier_reassign,
+    "approve": dossier_approve,
+    "reject": dossier_reject,
+    "request_payment": dossier_request_payment,
+    "confirm_payment": dossier_confirm_payment,
+    "withdraw": dossier_withdraw,
+    "stop": dossier_stop,
+    "finish": dossier_finish,
+    "return_result": dossier_return_result,
+}
+
+
+def dossier_act(*, dossier: Dossier, action: str, actor, **params) -> Dossier:
+    """Run the service for ``action`` (a key of the transition table) with its parameters."""
+    try:
+        service = ACTION_SERVICES[action]
+    except KeyError:
+        raise TransitionError(_("Unknown action.")) from None
+    return service(dossier=dossier, actor=actor, **params)
+
+
+def dossier_allowed_actions(*, dossier: Dossier, actor) -> list[str]:
+    """The actions ``actor`` may take on ``dossier`` now, in transition-table order."""
+    allowed = []
+    for action in ACTION_SERVICES:
+        try:
+            transition = transition_check(action, dossier.status)
+            _authorize(dossier, action, transition, actor)
+        except (TransitionError, PermissionDenied):
+            continue
+        if action == "forward" and dossier.step_index + 1 >= len(dossier.steps):
+            continue
+        if action == "send_back" and dossier.step_index == 0:
+            continue
+        allowed.append(action)
+    return allowed

@@ -204,3 +204,19 @@ def test_receive_requires_every_required_document_on_the_checklist(world):
     with pytest.raises(ValidationError):
         services.dossier_receive(dossier=dossier, actor=world.clerk, checklist=[])
     assert Dossier.objects.get(pk=dossier.pk).status == Status.NEW
+
+
+def test_allowed_actions_follow_status_role_and_agency(world):
+    dossier = submit_online(world)
+    assert services.dossier_allowed_actions(dossier=dossier, actor=world.clerk) == [
+        "receive",
+        "refuse",
+        "request_supplement",
+        "withdraw",
+    ]
+    assert services.dossier_allowed_actions(dossier=dossier, actor=world.other_specialist) == []
+    assert services.dossier_allowed_actions(dossier=dossier, actor=world.citizen) == ["withdraw"]
+    dossier = walk_to_processing(world, dossier)
+    assert "forward" in services.dossier_allowed_actions(dossier=dossier, actor=world.specialist)
+    # The desk may still record the applicant's withdrawal, nothing else.
+    assert services.dossier_allowed_actions(dossier=dossier, actor=world.clerk) == ["withdraw"]
