@@ -263,3 +263,52 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")
         ]
+
+
+class ApologyLetter(models.Model):
+    """Form 04: the apology to the applicant of an overdue dossier, with a new appointment.
+
+    The dossier's own appointment (``due_at``) is never moved: it stays late in the statistics.
+    The new appointment lives here. Drafted by a task, issued by an officer through services.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.CASCADE,
+        related_name="apology_letters",
+    )
+    reason = models.TextField(_("reason for the delay"), blank=True)
+    new_due_at = models.DateTimeField(_("new appointment"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    drafted_at = models.DateTimeField(_("drafted at"), default=timezone.now)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("apology letter")
+        verbose_name_plural = _("apology letters")
+        ordering = ["dossier", "drafted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(status="draft"),
+                name="apology_one_draft_per_dossier",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.get_status_display()}"
