@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 	scripts/system-deps.sh
-	$(PY) manage.py compilemessages -v 0 --ignore=.venv
+	if find src -name '*.po' | grep -q .; then $(PY) manage.py compilemessages -v 0 --ignore=.venv; fi
 
 demo: install
 	$(PY) manage.py migrate --noinput -v 0
