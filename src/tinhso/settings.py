@@ -125,6 +125,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads are never served by URL: views check permission and stream them through storage.
 MEDIA_URL = "/_protected/"
@@ -171,6 +172,7 @@ REST_FRAMEWORK = {
         "anon": env_str("RATE_ANON", "300/min"),
         "tracking": env_str("RATE_TRACKING", "60/min"),
         "submission": env_str("RATE_SUBMISSION", "30/min"),
+        "auth": env_str("RATE_AUTH", "10/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
