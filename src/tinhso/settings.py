@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tinhso.dossiers",
     "tinhso.portal",
     "tinhso.office",
+    "tinhso.demo",
 ]
 
 MIDDLEWARE = [
