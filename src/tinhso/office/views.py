@@ -1,5 +1,428 @@
-from django.http import HttpResponse
+"""The officer back office: work queue, dossier page with its actions, desk registration and
+statistics. Reads go through ``tinhso.dossiers.selectors``; writes through its services."""
+
+from __future__ import annotations
+
+import functools
+import io
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from tinhso.core.calendar import get_calendar
+from tinhso.dossiers import selectors, services
+from tinhso.dossiers.constants import ACTIVE_STATUSES, Status
+from tinhso.dossiers.models import Dossier, DossierEvent
+from tinhso.dossiers.workflow import TRANSITIONS, ConflictError, TransitionError
+from tinhso.office import forms
+from tinhso.office.charts import bar_chart
+from tinhso.office.selectors import statistics_dossiers
+
+PAGE_SIZE = 50
+# Tab counts stop at this number ("1000+"): counting a whole province's dossiers on every page
+# view would cost more than the list itself.
+COUNT_CAP = 1000
 
 
+def _login_url() -> str:
+    try:
+        return reverse(settings.LOGIN_URL)
+    except NoReverseMatch:
+        return "/accounts/login/"
+
+
+def is_officer(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("dossiers.view_all_agencies"):
+        return True
+    return hasattr(user, "officer") and user.has_perm("dossiers.view_dossier")
+
+
+def officer_required(view=None, *, perm: str | None = None):
+    """Anonymous users go to the login page; signed-in non-officers get 403."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), _login_url())
+            if not is_officer(request.user):
+                raise PermissionDenied
+            if perm and not request.user.has_perm(perm):
+                raise PermissionDenied
+            return func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view else decorate
+
+
+def _url_or_none(name: str, *args) -> str | None:
+    """Links to views another app provides, tolerated while they do not exist yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+# --- the work queue ------------------------------------------------------------------------------
+TABS = [
+    ("mine", gettext_lazy("Assigned to me")),
+    ("agency", gettext_lazy("My agency's (to act on)")),
+    ("due_soon", gettext_lazy("Due soon")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("all", gettext_lazy("All")),
+]
+
+
+def _capped_count(qs) -> tuple[int, bool]:
+    count = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(count, COUNT_CAP), count > COUNT_CAP
+
+
+def _deadline_badge(dossier: Dossier, now, soon) -> str:
+    if not dossier.due_at or dossier.status not in ACTIVE_STATUSES:
+        return ""
+    if dossier.due_at < now:
+        return "overdue"
+    if dossier.due_at <= soon:
+        return "due_soon"
+    return ""
+
+
+@require_GET
+@officer_required
 def queue(request):
-    return HttpResponse("")
+    user = request.user
+    tab_names = [name for name, _label in TABS]
+    box = request.GET.get("tab", "agency")
+    if box not in tab_names:
+        box = "agency"
+    filters = forms.QueueFilterForm(request.GET or None, user=user)
+    q = status = None
+    if filters.is_bound and filters.is_valid():
+        q = filters.cleaned_data["q"]
+        status = filters.cleaned_data["status"]
+
+    def tab_qs(name):
+        qs = selectors.dossier_queue(user, box=name, q=q or "", status=status)
+        return filters.apply(qs) if filters.is_bound else qs
+
+    tabs = []
+    for name, label in TABS:
+        count, more = _capped_count(tab_qs(name))
+        tabs.append({"name": name, "label": label, "count": count, "more": more})
+
+    qs = tab_qs(box)
+    if box == "all":
+        # Newest registrations first, along the primary key index.
+        qs = qs.order_by("-pk")
+    try:
+        page_number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page_number = 1
+    offset = (page_number - 1) * PAGE_SIZE
+    rows = list(qs[offset : offset + PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    now = timezone.now()
+    soon = get_calendar().add_working_days(now, settings.DUE_SOON_WORKING_DAYS)
+    for dossier in rows:
+        dossier.deadline_badge = _deadline_badge(dossier, now, soon)
+        step = dossier.current_step
+        dossier.step_name = step["name"] if step else ""
+
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("tab", None)
+    base_query = params.urlencode()
+
+    def page_link(number):
+        return (
+            "?" + urlencode({"tab": box, "page": number}) + ("&" + base_query if base_query else "")
+        )
+
+    return render(
+        request,
+        "office/queue.html",
+        {
+            "tabs": tabs,
+            "box": box,
+            "base_query": base_query,
+            "filters": filters,
+            "dossiers": rows,
+            "page_number": page_number,
+            "previous_url": page_link(page_number - 1) if page_number > 1 else None,
+            "next_url": page_link(page_number + 1) if has_next else None,
+            "can_register": user.has_perm("dossiers.receive_dossier"),
+            "can_see_stats": user.has_perm("dossiers.view_statistics"),
+        },
+    )
+
+
+# --- the dossier page ----------------------------------------------------------------------------
+def _get_dossier(user, pk: int) -> Dossier:
+    try:
+        return selectors.dossier_get_for_officer(user, pk)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+
+
+def _slips(dossier: Dossier) -> list[tuple[str, str, str]]:
+    """(number, title, url) of the one-stop forms that apply to the dossier now."""
+    wanted = []
+    if dossier.received_at:
+        wanted.append(("01", _("Receipt and appointment slip")))
+    if dossier.supplement_count:
+        wanted.append(("02", _("Request to supplement the dossier")))
+    if dossier.status == Status.REFUSED:
+        wanted.append(("03", _("Refusal slip")))
+    if dossier.is_overdue or dossier.timeliness == "late":
+        wanted.append(("04", _("Apology and new appointment")))
+    if dossier.received_at:
+        wanted.append(("05", _("Process control sheet")))
+    slips = []
+    for number, title in wanted:
+        url = _url_or_none("dossiers:slip", dossier.pk, number)
+        if url:
+            slips.append((number, title, url))
+    return slips
+
+
+def _file_url(dossier: Dossier, file) -> str | None:
+    return _url_or_none("dossiers:file", dossier.pk, file.pk)
+
+
+def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> dict:
+    user = request.user
+    allowed = services.dossier_allowed_actions(dossier=dossier, actor=user)
+    action_forms = []
+    for action in allowed:
+        form_class = forms.ACTION_FORMS.get(action)
+        if form_class is None:
+            continue
+        form = (bound or {}).get(action) or form_class(dossier=dossier, prefix=action)
+        action_forms.append(
+            {
+                "action": action,
+                "label": TRANSITIONS[action].label,
+                "form": form,
+                "careful": action in forms.CAREFUL_ACTIONS,
+                "open": bool(bound and action in bound),
+            }
+        )
+    events = (
+        DossierEvent.objects.filter(dossier=dossier)
+        .select_related("actor", "agency")
+        .prefetch_related("files")
+        .order_by("at", "pk")
+    )
+    events = list(events)
+    for event in events:
+        event.from_label = Status(event.from_status).label if event.from_status else ""
+        event.to_label = Status(event.to_status).label
+        event.action_label = (
+            TRANSITIONS[event.action].label if event.action in TRANSITIONS else _("Submit")
+        )
+        event.file_links = [(f, _file_url(dossier, f)) for f in event.files.all()]
+    files = [(f, _file_url(dossier, f)) for f in dossier.files.all()]
+    steps = []
+    current = dossier.current_step
+    for index, step in enumerate(dossier.steps):
+        steps.append(
+            {
+                "number": index + 1,
+                "name": step["name"],
+                "budget_days": step["budget_days"],
+                "current": current is not None and index == dossier.step_index,
+                "done": index < dossier.step_index
+                or dossier.status in {Status.FINISHED, Status.RETURNED},
+            }
+        )
+    return {
+        "dossier": dossier,
+        "status_label": Status(dossier.status).label,
+        "steps": steps,
+        "current_step": current,
+        "events": events,
+        "files": files,
+        "fees": dossier.procedure_version.snapshot.get("fees", []),
+        "slips": _slips(dossier),
+        "action_forms": action_forms,
+    }
+
+
+@require_GET
+@officer_required
+def dossier_detail(request, pk: int):
+    dossier = _get_dossier(request.user, pk)
+    return render(request, "office/dossier.html", _dossier_context(request, dossier))
+
+
+@require_POST
+@officer_required
+def dossier_action(request, pk: int, action: str):
+    dossier = _get_dossier(request.user, pk)
+    form_class = forms.ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, request.FILES, dossier=dossier, prefix=action)
+    if form.is_valid():
+        try:
+            services.dossier_act(
+                dossier=dossier, action=action, actor=request.user, **form.params()
+            )
+        except ConflictError:
+            messages.error(
+                request,
+                _(
+                    "Someone else has changed this dossier since you opened it. "
+                    "Nothing was saved: check the dossier below and try again."
+                ),
+            )
+            return redirect("office:dossier", pk=dossier.pk)
+        except (TransitionError, PermissionDenied, ValidationError) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Done: %(action)s.") % {"action": TRANSITIONS[action].label},
+            )
+            return redirect("office:dossier", pk=dossier.pk)
+    dossier = _get_dossier(request.user, pk)
+    context = _dossier_context(request, dossier, bound={action: form})
+    messages.error(request, _("The action was not carried out: see the form below."))
+    return render(request, "office/dossier.html", context, status=400)
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, TransitionError):
+        return str(error.message)
+    if isinstance(error, ValidationError):
+        return " ".join(str(m) for m in error.messages)
+    return str(error) or _("Your role does not allow this action.")
+
+
+# --- desk registration ---------------------------------------------------------------------------
+@officer_required(perm="dossiers.receive_dossier")
+def desk_new(request):
+    chooser = forms.DeskProcedureForm(request.GET or None, user=request.user)
+    if not chooser.is_bound or not chooser.is_valid():
+        return render(request, "office/desk_choose.html", {"chooser": chooser})
+    procedure = chooser.cleaned_data["procedure"]
+    form = forms.DeskRegistrationForm(
+        request.POST or None, request.FILES or None, procedure=procedure
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.dossier_submit(actor=request.user, **form.service_params())
+        except (TransitionError, PermissionDenied, ValidationError) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Dossier %(code)s registered: %(status)s.")
+                % {"code": dossier.code, "status": Status(dossier.status).label},
+            )
+            return redirect("office:dossier", pk=dossier.pk)
+    return render(
+        request,
+        "office/desk_form.html",
+        {"procedure": procedure, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+# --- statistics ----------------------------------------------------------------------------------
+def _statistics(request):
+    filters = forms.StatsFilterForm(request.GET or None)
+    return filters, statistics_dossiers(request.user, year=filters.selected_year())
+
+
+@require_GET
+@officer_required(perm="dossiers.view_statistics")
+def stats(request):
+    filters, data = _statistics(request)
+    chart = bar_chart(
+        [
+            (
+                month.strftime("%m"),
+                row.early + row.on_time,
+                row.late,
+                row.received - row.finished,
+            )
+            for month, row in data.by_month
+        ],
+        series=[_("Finished early or on time"), _("Finished late"), _("Not finished")],
+        title=_("Dossiers received in %(year)s, by month") % {"year": data.year},
+    )
+    return render(
+        request,
+        "office/stats.html",
+        {
+            "filters": filters,
+            "data": data,
+            "chart": chart,
+            "sees_all": selectors.officer_sees_all(request.user),
+        },
+    )
+
+
+@require_GET
+@officer_required(perm="dossiers.view_statistics")
+def stats_export(request):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    _filters, data = _statistics(request)
+    header = [
+        _("Received"),
+        _("Finished early"),
+        _("Finished on time"),
+        _("Finished late"),
+        _("In progress"),
+        _("Overdue now"),
+        _("On-time rate (%)"),
+    ]
+
+    def values(row):
+        rate = round(row.on_time_rate, 1) if row.on_time_rate is not None else None
+        return [row.received, row.early, row.on_time, row.late, row.in_progress, row.overdue, rate]
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("By agency")[:31]
+    sheet.append([_("Agency"), *header])
+    for agency, row in data.by_agency:
+        sheet.append([agency.name, *values(row)])
+    sheet.append([_("Total"), *values(data.total)])
+    months = book.create_sheet(_("By month")[:31])
+    months.append([_("Month"), *header])
+    for month, row in data.by_month:
+        months.append([month.strftime("%m/%Y"), *values(row)])
+    months.append([_("Total"), *values(data.total)])
+    for ws in (sheet, months):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        ws.column_dimensions["A"].width = 40
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="thong-ke-ho-so-{data.year}.xlsx"'
+    return response

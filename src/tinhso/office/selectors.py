@@ -1,0 +1,105 @@
+"""Statistics of dossiers per implementing agency and month, in one grouped query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from tinhso.dossiers.constants import ACTIVE_STATUSES, CLOSED_STATUSES, Status, Timeliness
+from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.selectors import officer_agency_id, officer_sees_all
+from tinhso.org.models import Agency
+
+COLUMNS = ("received", "early", "on_time", "late", "in_progress", "overdue")
+# Still open: neither closed nor finished.
+OPEN_STATUSES = sorted(set(Status.values) - set(CLOSED_STATUSES) - {Status.FINISHED})
+
+
+@dataclass
+class Row:
+    received: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+
+    def add(self, other: Row) -> None:
+        for name in COLUMNS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def finished(self) -> int:
+        return self.early + self.on_time + self.late
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of finished dossiers finished early or on time, in percent."""
+        return 100 * (self.early + self.on_time) / self.finished if self.finished else None
+
+
+@dataclass
+class Statistics:
+    year: int
+    by_agency: list[tuple[Agency, Row]] = field(default_factory=list)
+    by_month: list[tuple[dt.date, Row]] = field(default_factory=list)
+    total: Row = field(default_factory=Row)
+
+
+def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime(year, 1, 1, tzinfo=tz),
+        dt.datetime(year + 1, 1, 1, tzinfo=tz),
+    )
+
+
+def statistics_dossiers(user, *, year: int, now: dt.datetime | None = None) -> Statistics:
+    """Received, finished early / on time / late, in progress and overdue now, per implementing
+    agency and month of reception, for the dossiers received in ``year``.
+
+    Province administrators see every agency; other officers the dossiers their agency received
+    or implements. One grouped query (conditional counts, TruncMonth on ``received_at``).
+    """
+    now = now or timezone.now()
+    start, end = _year_bounds(year)
+    qs = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+    if not officer_sees_all(user):
+        agency_id = officer_agency_id(user)
+        if agency_id is None:
+            qs = qs.none()
+        else:
+            qs = qs.filter(Q(agency_id=agency_id) | Q(receiving_agency_id=agency_id))
+    rows = (
+        qs.annotate(month=TruncMonth("received_at"))
+        .values("agency_id", "month")
+        .annotate(
+            received=Count("pk"),
+            early=Count("pk", filter=Q(timeliness=Timeliness.EARLY)),
+            on_time=Count("pk", filter=Q(timeliness=Timeliness.ON_TIME)),
+            late=Count("pk", filter=Q(timeliness=Timeliness.LATE)),
+            in_progress=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=Q(status__in=list(ACTIVE_STATUSES), due_at__lt=now)),
+        )
+        .order_by()
+    )
+    per_agency: dict[int, Row] = {}
+    per_month: dict[int, Row] = {m: Row() for m in range(1, 13)}
+    total = Row()
+    for item in rows:
+        row = Row(**{name: item[name] for name in COLUMNS})
+        month = item["month"]
+        month_number = (timezone.localtime(month) if timezone.is_aware(month) else month).month
+        per_agency.setdefault(item["agency_id"], Row()).add(row)
+        per_month[month_number].add(row)
+        total.add(row)
+    agencies = Agency.objects.in_bulk(per_agency.keys())
+    by_agency = sorted(
+        ((agencies[pk], row) for pk, row in per_agency.items()), key=lambda pair: pair[0].name
+    )
+    by_month = [(dt.date(year, m, 1), per_month[m]) for m in range(1, 13)]
+    return Statistics(year=year, by_agency=by_agency, by_month=by_month, total=total)
