@@ -206,3 +206,5 @@ OFFICE_CLOSE = env_str("OFFICE_CLOSE", "17:00")
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 1)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 TRACKING_RATE_LIMIT = env_str("TRACKING_RATE_LIMIT", "30/m")
+# Baseline views for bench/ at /bench/ (benchmark databases only: they check nothing).
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
