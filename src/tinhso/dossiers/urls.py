@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tinhso.dossiers import views
 
 app_name = "dossiers"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/tep/<int:file_pk>/", views.file_download, name="file"),
+    path("<int:pk>/phieu/<str:form>/", views.slip, name="slip"),
+]

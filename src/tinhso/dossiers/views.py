@@ -1,0 +1,68 @@
+"""Protected downloads: a dossier's files and its printable slips.
+
+Files never have a public URL. Whoever may not see the dossier gets 404, not 403, so that
+dossier and file numbers cannot be probed.
+"""
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from tinhso.dossiers.constants import FileKind
+from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.selectors import dossier_user_can_see
+from tinhso.dossiers.slips import (
+    FORMS,
+    OFFICER_ONLY_FORMS,
+    slip_available,
+    slip_pdf,
+    user_is_officer_for,
+)
+
+NO_STORE = "private, no-store"
+
+
+def _dossier_for(request, pk: int) -> Dossier:
+    dossier = Dossier.objects.select_related("procedure_version").filter(pk=pk).first()
+    if dossier is None or not dossier_user_can_see(request.user, dossier):
+        raise Http404
+    return dossier
+
+
+@require_GET
+def file_download(request, pk: int, file_pk: int):
+    """Stream one file of the dossier as an attachment. Officers' internal attachments are for
+    officers only."""
+    dossier = _dossier_for(request, pk)
+    record = get_object_or_404(dossier.files, pk=file_pk)
+    if record.kind == FileKind.ATTACHMENT and not user_is_officer_for(request.user, dossier):
+        raise Http404
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=record.original_name or f"{record.sha256[:12]}{record.extension}",
+        content_type=record.content_type,
+    )
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+@require_GET
+def slip(request, pk: int, form: str):
+    """One of the forms 01–05 as a PDF shown in the browser."""
+    if form not in FORMS:
+        raise Http404
+    dossier = _dossier_for(request, pk)
+    officer = user_is_officer_for(request.user, dossier)
+    if form in OFFICER_ONLY_FORMS and not officer:
+        raise Http404
+    if not slip_available(dossier, form, officer=officer):
+        raise Http404
+    response = HttpResponse(slip_pdf(dossier, form), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{form}-{dossier.code}.pdf"'
+    response["Cache-Control"] = NO_STORE
+    return response
