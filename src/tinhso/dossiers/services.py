@@ -804,3 +804,127 @@ def dossier_allowed_actions(*, dossier: Dossier, actor) -> list[str]:
             continue
         allowed.append(action)
     return allowed
+
+
+# --- apologies for overdue dossiers (form 04) --------------------------------------------------
+import math  # noqa: E402
+
+from tinhso.dossiers.constants import ACTIVE_STATUSES  # noqa: E402
+from tinhso.dossiers.models import ApologyLetter  # noqa: E402
+
+
+def apology_propose_due(dossier: Dossier, *, now: dt.datetime | None = None) -> dt.datetime:
+    """A new appointment for an overdue dossier: the working days left in the current step plus
+    the budgets of the steps after it, rounded up to whole days, and at least one working day."""
+    cal = get_calendar()
+    now = now or _local_now()
+    remaining = 0.0
+    if dossier.step_due_at and dossier.step_due_at > now:
+        remaining = cal.working_days_between(now, dossier.step_due_at)
+    elif dossier.current_step is None and dossier.steps:
+        remaining = float(Decimal(dossier.steps[-1]["budget_days"]))
+    for step in dossier.steps[dossier.step_index + 1 :]:
+        remaining += float(Decimal(step["budget_days"]))
+    return cal.add_working_days(now, max(1, math.ceil(round(remaining, 6))))
+
+
+@transaction.atomic
+def apology_draft(*, dossier: Dossier, actor=None) -> ApologyLetter:
+    """Draft the apology letter of an overdue dossier, proposing a new appointment.
+
+    Idempotent: returns the open draft if there is one, or the issued letter whose new
+    appointment has not passed yet (no second apology is due before then).
+    """
+    dossier = _lock(dossier, None)
+    if not dossier.is_overdue:
+        raise TransitionError(_("This dossier is not overdue: no apology letter is needed."))
+    letters = ApologyLetter.objects.select_for_update().filter(dossier=dossier)
+    now = _local_now()
+    existing = (
+        letters.filter(status=ApologyLetter.Status.DRAFT).first()
+        or letters.filter(status=ApologyLetter.Status.ISSUED, new_due_at__gt=now)
+        .order_by("-issued_at")
+        .first()
+    )
+    if existing:
+        return existing
+    letter = ApologyLetter.objects.create(
+        dossier=dossier, new_due_at=apology_propose_due(dossier, now=now), drafted_at=now
+    )
+    audit_log_write(
+        actor=actor,
+        action="dossier.apology_draft",
+        obj=dossier,
+        letter_id=letter.pk,
+        new_due_at=letter.new_due_at.isoformat(),
+    )
+    return letter
+
+
+def _as_moment(value: dt.datetime | dt.date) -> dt.datetime:
+    """A date given for an appointment means the end of office hours that day."""
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    close = get_calendar().office_close
+    return timezone.make_aware(dt.datetime.combine(value, close))
+
+
+@transaction.atomic
+def apology_issue(
+    *, letter: ApologyLetter, actor, reason: str, new_due_at: dt.datetime | dt.date
+) -> ApologyLetter:
+    """An officer of the agency handling the dossier issues the apology (form 04).
+
+    The dossier's appointment (``due_at``) is not moved: the dossier stays late in the
+    statistics; the new appointment is kept on the letter and in the history.
+    """
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the delay."))
+    if new_due_at is None:
+        raise ValidationError(_("Choose the new appointment."))
+    new_due_at = _as_moment(new_due_at)
+    dossier = _lock(letter.dossier, None)
+    letter = ApologyLetter.objects.select_for_update().get(pk=letter.pk)
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Please sign in."))
+    if not actor.has_perm("dossiers.process_dossier"):
+        raise PermissionDenied(_("Your role does not allow this action."))
+    if not actor.has_perm("dossiers.view_all_agencies") and (
+        _officer_agency_id(actor) != dossier.current_agency_id
+    ):
+        raise PermissionDenied(_("This dossier is not handled by your agency."))
+    if letter.status != ApologyLetter.Status.DRAFT:
+        raise TransitionError(_("This apology letter has already been issued."))
+    if dossier.status not in ACTIVE_STATUSES:
+        raise TransitionError(_("This dossier is no longer being processed."))
+    now = _local_now()
+    if new_due_at <= now:
+        raise ValidationError(_("The new appointment must be in the future."))
+    letter.reason = reason.strip()
+    letter.new_due_at = new_due_at
+    letter.status = ApologyLetter.Status.ISSUED
+    letter.issued_at = now
+    letter.issued_by = actor
+    letter.save()
+    _record(
+        dossier,
+        action="apology",
+        actor=actor,
+        from_status=dossier.status,
+        comment=letter.reason,
+        letter_id=letter.pk,
+        new_due_at=new_due_at.isoformat(),
+    )
+    return letter
+
+
+def apologies_draft_overdue() -> int:
+    """Draft an apology letter for every overdue dossier that needs one; how many were new."""
+    now = timezone.now()
+    drafted = 0
+    overdue = Dossier.objects.filter(status__in=list(ACTIVE_STATUSES), due_at__lt=now)
+    for dossier in overdue.order_by("due_at", "pk").iterator():
+        before = ApologyLetter.objects.filter(dossier=dossier).count()
+        apology_draft(dossier=dossier)
+        drafted += ApologyLetter.objects.filter(dossier=dossier).count() - before
+    return drafted

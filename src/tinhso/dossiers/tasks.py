@@ -24,3 +24,11 @@ def dossier_notify(*, dossier_id: int, action: str) -> None:
             recipient_list=[dossier.applicant_email],
             fail_silently=True,
         )
+
+
+@task()
+def apologies_draft_overdue() -> int:
+    """Draft apology letters (form 04) for the overdue dossiers; run daily."""
+    from tinhso.dossiers import services
+
+    return services.apologies_draft_overdue()
