@@ -191,3 +191,15 @@ def test_the_apology_slip_shows_the_reason_and_the_new_appointment(client, world
     assert "SỞ TƯ PHÁP" in text
     client.force_login(world.other_citizen)
     assert client.get(url).status_code == 404
+
+
+def test_refusals_speak_vietnamese(world, overdue, late):
+    from django.utils import translation
+
+    letter = services.apology_draft(dossier=overdue)
+    with translation.override("vi"), pytest.raises(ValidationError) as error:
+        issue(letter, world.specialist, reason="")
+    assert error.value.messages == ["Vui lòng nêu lý do chậm trễ."]
+    with translation.override("vi"), pytest.raises(PermissionDenied) as denied:
+        issue(letter, world.other_specialist)
+    assert "cơ quan" in str(denied.value).lower()
