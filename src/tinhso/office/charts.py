@@ -9,6 +9,10 @@ from django.utils.safestring import SafeString
 COLOURS = ("#146c2e", "#a3171d", "#5b6670")
 
 
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
 def bar_chart(
     bars: list[tuple], *, series: list[str], title: str, width: int = 640, height: int = 260
 ) -> SafeString:
@@ -30,12 +34,12 @@ def bar_chart(
             y -= h
             shapes.append(
                 format_html(
-                    '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}">'
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
                     "<title>{}: {} {}</title></rect>",
-                    x,
-                    y,
-                    bar_w,
-                    h,
+                    _n(x),
+                    _n(y),
+                    _n(bar_w),
+                    _n(h),
                     colour,
                     label,
                     name,
@@ -44,8 +48,8 @@ def bar_chart(
             )
         shapes.append(
             format_html(
-                '<text x="{:.1f}" y="{}" text-anchor="middle" font-size="12">{}</text>',
-                x + bar_w / 2,
+                '<text x="{}" y="{}" text-anchor="middle" font-size="12">{}</text>',
+                _n(x + bar_w / 2),
                 height - 6,
                 label,
             )
