@@ -183,6 +183,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"DossierStatusEnum": "tinhso.dossiers.constants.Status"},
 }
 
 LOGGING = {

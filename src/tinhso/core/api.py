@@ -1,10 +1,15 @@
 """Structured API errors: {"error": {"code", "message", "fields"}} in the request's language."""
 
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -15,6 +20,10 @@ def exception_handler(exc, context):
         return _error("conflict", exc.message, status.HTTP_409_CONFLICT)
     if isinstance(exc, TransitionError):
         return _error("invalid_transition", exc.message, status.HTTP_409_CONFLICT)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        return _error(
+            "too_large", _("The request is too large."), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
@@ -52,3 +61,51 @@ def _error(code: str, message, http_status: int) -> Response:
     return Response(
         {"error": {"code": code, "message": str(message), "fields": None}}, status=http_status
     )
+
+
+class ScopedThrottle(ScopedRateThrottle):
+    """``ScopedRateThrottle`` reading its rates at request time, so settings can change them
+    (DRF copies ``DEFAULT_THROTTLE_RATES`` once at import) and limiting only the methods named
+    in ``throttle_methods`` of the view (all of them by default)."""
+
+    def get_rate(self):
+        try:
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        except KeyError:
+            raise ImproperlyConfigured(f"No throttle rate set for scope {self.scope!r}.") from None
+
+    def allow_request(self, request, view):
+        methods = getattr(view, "throttle_methods", None)
+        if methods is not None and request.method not in methods:
+            return True
+        return super().allow_request(request, view)
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="A stable machine-readable code, e.g. `invalid`.")
+    message = serializers.CharField(help_text="A sentence for people, in the request's language.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        allow_null=True,
+        help_text="For validation errors: the messages of each field that failed.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+def error_responses(*codes: int) -> dict:
+    """``extend_schema(responses=...)`` entries describing the structured errors."""
+    descriptions = {
+        400: "The request is invalid: `error.fields` says what to fix.",
+        401: "Sign in or send `Authorization: Token <key>`.",
+        403: "The caller may not do this.",
+        404: "Not found, or not visible to the caller.",
+        409: "The dossier changed meanwhile (`conflict`) or the action is not allowed now.",
+        422: "The idempotency key was already used with another payload.",
+        429: "Too many requests: retry after the `Retry-After` header's seconds.",
+    }
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes
+    }

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from tinhso.dossiers.api.views import DossierViewSet, TrackingViewSet
+
+router = SimpleRouter()
+router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("tracking", TrackingViewSet, basename="tracking")
+
+urlpatterns = router.urls

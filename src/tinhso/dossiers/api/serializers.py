@@ -1,0 +1,386 @@
+"""Dossier serializers. Personal data appears only in the serializers for people allowed to
+see it (the applicant, the officers of the agencies concerned); tracking has its own."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tinhso.accounts.models import phone_validator
+from tinhso.catalog.api.serializers import AgencyRefSerializer
+from tinhso.catalog.models import Procedure
+from tinhso.dossiers.constants import ApplicantKind, Delivery, Status
+from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, Rating
+from tinhso.org.models import Ward
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+class ProcedureRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Procedure
+        fields = ["code", "name"]
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    """A dossier in a list."""
+
+    procedure = ProcedureRefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    receiving_agency = AgencyRefSerializer(read_only=True)
+    agency = AgencyRefSerializer(read_only=True, help_text="The implementing agency.")
+    current_agency = AgencyRefSerializer(read_only=True, help_text="Who handles it now.")
+    is_overdue = serializers.BooleanField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:dossier-detail", lookup_field="code")
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "url",
+            "procedure",
+            "status",
+            "status_label",
+            "channel",
+            "channel_label",
+            "applicant_name",
+            "receiving_agency",
+            "agency",
+            "current_agency",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "finished_at",
+            "returned_at",
+            "closed_at",
+            "is_overdue",
+            "timeliness",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+    to_status_label = serializers.CharField(source="get_to_status_display", read_only=True)
+
+    class Meta:
+        model = DossierEvent
+        fields = [
+            "at",
+            "action",
+            "actor_name",
+            "from_status",
+            "to_status",
+            "to_status_label",
+            "step_index",
+            "step_name",
+            "comment",
+        ]
+        read_only_fields = fields
+
+    def get_actor_name(self, event) -> str:
+        return event.actor.display_name if event.actor else ""
+
+
+class FileSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DossierFile
+        fields = [
+            "id",
+            "kind",
+            "document_id",
+            "document_name",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download_url(self, file) -> str | None:
+        try:
+            path = reverse("dossiers:file", args=[file.dossier_id, file.pk])
+        except NoReverseMatch:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ["score", "comment", "at"]
+        read_only_fields = fields
+
+
+class ApplicantSerializer(serializers.Serializer):
+    kind = serializers.CharField(source="applicant_kind")
+    name = serializers.CharField(source="applicant_name")
+    id_number = serializers.CharField(source="applicant_id_number")
+    phone = serializers.CharField(source="applicant_phone")
+    email = serializers.CharField(source="applicant_email")
+    address = serializers.CharField(source="applicant_address")
+    ward = serializers.IntegerField(source="applicant_ward_id", allow_null=True)
+    organisation_name = serializers.CharField()
+
+
+class StepRefSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    name = serializers.CharField()
+    budget_days = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+
+
+class DossierDetailSerializer(DossierSerializer):
+    """A dossier with its applicant, history and files: only for those allowed to see it."""
+
+    applicant = ApplicantSerializer(source="*", read_only=True)
+    procedure_version = serializers.IntegerField(source="procedure_version.number", read_only=True)
+    current_step = serializers.SerializerMethodField()
+    assignee = serializers.SerializerMethodField()
+    delivery_label = serializers.CharField(source="get_delivery_display", read_only=True)
+    history = EventSerializer(source="events", many=True, read_only=True)
+    files = FileSerializer(many=True, read_only=True)
+    rating = serializers.SerializerMethodField()
+
+    class Meta(DossierSerializer.Meta):
+        fields = DossierSerializer.Meta.fields + [
+            "procedure_version",
+            "applicant",
+            "summary",
+            "delivery",
+            "delivery_label",
+            "current_step",
+            "assignee",
+            "step_due_at",
+            "supplement_count",
+            "decision",
+            "fee_amount",
+            "fee_paid_at",
+            "history",
+            "files",
+            "rating",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(StepRefSerializer(allow_null=True))
+    def get_current_step(self, dossier) -> dict | None:
+        step = dossier.current_step
+        if step is None:
+            return None
+        return {
+            "index": dossier.step_index,
+            "name": step["name"],
+            "budget_days": step["budget_days"],
+            "due_at": serializers.DateTimeField().to_representation(dossier.step_due_at)
+            if dossier.step_due_at
+            else None,
+        }
+
+    @extend_schema_field(
+        serializers.DictField(allow_null=True, help_text='{"id": 12, "name": "Lê Văn C"}')
+    )
+    def get_assignee(self, dossier) -> dict | None:
+        user = dossier.assignee
+        return {"id": user.pk, "name": user.display_name} if user else None
+
+    @extend_schema_field(RatingSerializer(allow_null=True))
+    def get_rating(self, dossier) -> dict | None:
+        rating = getattr(dossier, "rating", None)
+        return RatingSerializer(rating).data if rating else None
+
+
+class TrackingSerializer(serializers.ModelSerializer):
+    """What anyone holding the code may see: no personal data at all."""
+
+    procedure = ProcedureRefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    receiving_agency = serializers.CharField(source="receiving_agency.name", read_only=True)
+    handling_agency = serializers.CharField(source="current_agency.name", read_only=True)
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "procedure",
+            "status",
+            "status_label",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "finished_at",
+            "returned_at",
+            "closed_at",
+            "receiving_agency",
+            "handling_agency",
+        ]
+        read_only_fields = fields
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+id_number_field = serializers.RegexField(
+    r"^\d{9,13}(-\d{3})?$",
+    required=False,
+    allow_blank=True,
+    max_length=20,
+    help_text="Citizen identity number (12 digits) or tax number.",
+    error_messages={"invalid": _("Enter the identity or tax number as digits only.")},
+)
+
+
+class DossierSubmitSerializer(serializers.Serializer):
+    """A dossier submitted online, as ``multipart/form-data``.
+
+    Attach one file per required document: repeat the ``documents`` part once per file and the
+    ``document_ids`` part once per file, in the same order, giving the id of the required
+    document (from ``GET /api/v1/procedures/{code}/``) that each file answers.
+    """
+
+    procedure = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Procedure.objects.filter(is_active=True).select_related(
+            "agency__served_by", "current_version"
+        ),
+        help_text="The procedure's national code.",
+        error_messages={"does_not_exist": _("There is no published procedure with this code.")},
+    )
+    applicant_kind = serializers.ChoiceField(
+        choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
+    )
+    applicant_name = serializers.CharField(max_length=200)
+    applicant_id_number = id_number_field
+    applicant_phone = serializers.CharField(
+        max_length=15, required=False, allow_blank=True, validators=[phone_validator]
+    )
+    applicant_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    applicant_ward = serializers.PrimaryKeyRelatedField(
+        queryset=Ward.objects.all(), required=False, allow_null=True, help_text="Ward code."
+    )
+    organisation_name = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    delivery = serializers.ChoiceField(choices=Delivery.choices, default=Delivery.DESK)
+    documents = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=50
+    )
+    document_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
+    )
+
+    def validate(self, attrs):
+        files, ids = attrs["documents"], attrs["document_ids"]
+        if len(files) != len(ids):
+            raise serializers.ValidationError(
+                {"document_ids": _("Give one document id for each file, in the same order.")}
+            )
+        procedure = attrs["procedure"]
+        if procedure.current_version is None:
+            raise serializers.ValidationError(
+                {"procedure": _("There is no published procedure with this code.")}
+            )
+        if procedure.online_level == Procedure.OnlineLevel.NONE:
+            raise serializers.ValidationError(
+                {"procedure": _("This procedure cannot be submitted online.")}
+            )
+        documents = procedure.current_version.documents
+        known = {doc["id"] for doc in documents}
+        if set(ids) - known:
+            raise serializers.ValidationError(
+                {"document_ids": _("A file names a document this procedure does not ask for.")}
+            )
+        missing = [doc["name"] for doc in documents if doc["required"] and doc["id"] not in ids]
+        if missing:
+            raise serializers.ValidationError(
+                {
+                    "documents": _("Please attach: %(documents)s.")
+                    % {"documents": "; ".join(missing)}
+                }
+            )
+        if (
+            attrs["applicant_kind"] == ApplicantKind.ORGANISATION
+            and not attrs.get("organisation_name", "").strip()
+        ):
+            raise serializers.ValidationError(
+                {"organisation_name": _("Enter the organisation's name.")}
+            )
+        return attrs
+
+
+class ActionSerializer(serializers.Serializer):
+    """The parameters of an action; each action reads only its own (see the operation)."""
+
+    expected_version = serializers.IntegerField(
+        min_value=1,
+        help_text="The dossier's `version` as you last read it; 409 `conflict` if it changed.",
+    )
+    checklist = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="receive: ids of the required documents checked at the desk.",
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="refuse, request_supplement, reject, stop (required); withdraw (optional).",
+    )
+    documents = serializers.ListField(
+        child=serializers.CharField(max_length=500),
+        required=False,
+        help_text="request_supplement: names of the documents to supplement.",
+    )
+    comment = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="supplement, forward, send_back (required), reassign, approve, "
+        "request_payment, finish, return_result, rate.",
+    )
+    assignee = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="forward (optional), reassign (required): the officer's user id.",
+    )
+    to_step = serializers.IntegerField(
+        min_value=0, required=False, help_text="send_back: index of an earlier step."
+    )
+    amount = serializers.IntegerField(
+        min_value=1, max_value=10**12, required=False, help_text="request_payment: VND."
+    )
+    reference = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="confirm_payment."
+    )
+    delivery = serializers.ChoiceField(
+        choices=Delivery.choices, required=False, help_text="return_result."
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=20,
+        help_text="supplement, finish (required); forward (optional).",
+    )
+    score = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, help_text="rate: 1 to 5."
+    )
+
+
+class AllowedActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    parameters = serializers.ListField(child=serializers.CharField())
+    required = serializers.ListField(child=serializers.CharField())
+
+
+class AllowedActionsSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    actions = AllowedActionSerializer(many=True)

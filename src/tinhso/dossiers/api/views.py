@@ -1,0 +1,504 @@
+"""Dossiers through the API: submit (idempotent), list, detail, act, and public tracking.
+
+Every write goes through ``tinhso.dossiers.services``; what a caller may see comes from
+``tinhso.dossiers.selectors``: a dossier the caller may not see answers 404, as if it did not
+exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from contextlib import contextmanager
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.db.models.signals import post_save
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from tinhso.core.api import ScopedThrottle, error_responses
+from tinhso.core.uploads import upload_check
+from tinhso.dossiers import selectors, services
+from tinhso.dossiers.api.serializers import (
+    ActionSerializer,
+    AllowedActionsSerializer,
+    DossierDetailSerializer,
+    DossierSerializer,
+    DossierSubmitSerializer,
+    TrackingSerializer,
+)
+from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, Status
+from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, IdempotencyKey
+from tinhso.dossiers.workflow import TRANSITIONS, ConflictError
+
+User = get_user_model()
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+# Each action's parameters (API names) and which of them it requires; the service receives them
+# under its own names (SERVICE_NAMES). "rate" is not a transition but the applicant's rating.
+ACTION_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "receive": (("checklist",), ()),
+    "refuse": (("reason",), ("reason",)),
+    "request_supplement": (("reason", "documents"), ("reason",)),
+    "supplement": (("files", "comment"), ("files",)),
+    "forward": (("comment", "assignee", "files"), ()),
+    "send_back": (("to_step", "comment"), ("to_step", "comment")),
+    "reassign": (("assignee", "comment"), ("assignee",)),
+    "approve": (("comment",), ()),
+    "reject": (("reason",), ("reason",)),
+    "request_payment": (("amount", "comment"), ("amount",)),
+    "confirm_payment": (("reference",), ()),
+    "withdraw": (("reason",), ()),
+    "stop": (("reason",), ("reason",)),
+    "finish": (("files", "comment"), ("files",)),
+    "return_result": (("delivery", "comment"), ("delivery",)),
+    "rate": (("score", "comment"), ("score",)),
+}
+SERVICE_NAMES = {("supplement", "files"): "documents", ("finish", "files"): "result_files"}
+RATE_LABEL = _("Rate the service")
+
+
+def uploads_check(uploads) -> None:
+    """Refuse a file that is not a real PDF, JPEG or PNG, or is too large, before any write."""
+    for index, upload in enumerate(uploads or []):
+        try:
+            upload_check(upload)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({index: exc.messages}) from None
+        finally:
+            upload.seek(0)
+
+
+def _visible(user):
+    """The dossiers ``user`` may see: their own, and those of their agency (selectors)."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    return selectors.dossier_list_for_officer(user) | selectors.dossier_list_for_applicant(user)
+
+
+def _with_details(qs):
+    return qs.select_related("assignee", "rating", "applicant_ward").prefetch_related(
+        Prefetch("events", queryset=DossierEvent.objects.select_related("actor")), "files"
+    )
+
+
+# --- idempotency ---------------------------------------------------------------------------------
+def request_digest(request) -> str:
+    """A keyed hash of the submission: its fields and the content of its files."""
+    files = {}
+    for name in sorted(request.FILES):
+        digests = []
+        for upload in request.FILES.getlist(name):
+            sha = hashlib.sha256()
+            for chunk in upload.chunks():
+                sha.update(chunk)
+            upload.seek(0)
+            digests.append(sha.hexdigest())
+        files[name] = digests
+    data = request.data
+    if hasattr(data, "lists"):
+        fields = {key: values for key, values in data.lists() if key not in request.FILES}
+    else:
+        fields = dict(data)
+    payload = json.dumps({"fields": fields, "files": files}, sort_keys=True, default=str)
+    return salted_hmac("tinhso.api.idempotency", payload).hexdigest()
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+    default_detail = _(
+        "This Idempotency-Key was already used for a different request. "
+        "Use a new key for a new submission."
+    )
+
+
+class _Replay(Exception):
+    """Answer with the dossier already stored under the idempotency key."""
+
+
+@contextmanager
+def files_removed_on_failure():
+    """Delete the files stored by this thread inside the block if the block fails.
+
+    The database rolls back by itself, files on disk do not: without this, a submission that
+    fails after its files were written would leave them behind.
+    """
+    stored: list[str] = []
+    thread = threading.get_ident()
+
+    def collect(sender, instance, created, **kwargs):
+        if created and threading.get_ident() == thread:
+            stored.append(instance.file.name)
+
+    uid = f"api-files-{thread}-{id(stored)}"
+    post_save.connect(collect, sender=DossierFile, dispatch_uid=uid, weak=False)
+    try:
+        yield
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    finally:
+        post_save.disconnect(sender=DossierFile, dispatch_uid=uid)
+
+
+# --- schema helpers ------------------------------------------------------------------------------
+CODE = OpenApiParameter(
+    "code", OpenApiTypes.STR, OpenApiParameter.PATH, description="The dossier code."
+)
+LIST_FILTERS = [
+    OpenApiParameter(
+        "status",
+        OpenApiTypes.INT,
+        many=True,
+        enum=Status.values,
+        description="National status code(s); repeat to give several.",
+    ),
+    OpenApiParameter("procedure", OpenApiTypes.STR, description="Procedure code."),
+    OpenApiParameter(
+        "received_from", OpenApiTypes.DATE, description="Received on or after (local date)."
+    ),
+    OpenApiParameter(
+        "received_to", OpenApiTypes.DATE, description="Received on or before (local date)."
+    ),
+    OpenApiParameter(
+        "overdue",
+        OpenApiTypes.BOOL,
+        description="true: only dossiers past their appointment; false: none of them.",
+    ),
+]
+ACTION_DOC = "\n".join(
+    f"- `{name}`: {', '.join(f'`{p}`' for p in params) or 'no parameters'}"
+    + (f" (required: {', '.join(f'`{p}`' for p in required)})" if required else "")
+    for name, (params, required) in ACTION_PARAMS.items()
+)
+
+
+class DossierFilterSerializer(serializers.Serializer):
+    status = serializers.MultipleChoiceField(choices=Status.choices, required=False)
+    procedure = serializers.CharField(required=False, max_length=40)
+    received_from = serializers.DateField(required=False)
+    received_to = serializers.DateField(required=False)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Dossiers the caller may see",
+        description="A citizen sees their own dossiers; an officer those of their agency.",
+        tags=["dossiers"],
+        parameters=LIST_FILTERS,
+        responses={200: DossierSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        summary="One dossier with its history and files",
+        tags=["dossiers"],
+        parameters=[CODE],
+        responses={200: DossierDetailSerializer, **error_responses(401, 404)},
+    ),
+)
+class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    lookup_field = "code"
+    lookup_value_regex = r"[^/]+"
+    throttle_scope = "submission"
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_throttles(self):
+        return [ScopedThrottle()] if self.action == "create" else []
+
+    def get_queryset(self):
+        qs = _visible(self.request.user)
+        if self.action != "list":
+            return _with_details(qs)
+        params = DossierFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        if data.get("status"):
+            qs = qs.filter(status__in=data["status"])
+        if data.get("procedure"):
+            qs = qs.filter(procedure__code=data["procedure"].strip())
+        if data.get("received_from"):
+            qs = qs.filter(received_at__date__gte=data["received_from"])
+        if data.get("received_to"):
+            qs = qs.filter(received_at__date__lte=data["received_to"])
+        overdue = {"status__in": list(ACTIVE_STATUSES), "due_at__lt": timezone.now()}
+        if data.get("overdue") is True:
+            qs = qs.filter(**overdue)
+        elif data.get("overdue") is False:
+            qs = qs.exclude(**overdue)
+        return qs
+
+    def get_serializer_class(self):
+        return DossierSerializer if self.action == "list" else DossierDetailSerializer
+
+    def _detail(self, dossier: Dossier, **kwargs) -> Response:
+        dossier = _with_details(Dossier.objects.all()).get(pk=dossier.pk)
+        return Response(
+            DossierDetailSerializer(dossier, context=self.get_serializer_context()).data, **kwargs
+        )
+
+    # --- submission ------------------------------------------------------------------------------
+    @extend_schema(
+        summary="Submit a dossier online",
+        description=(
+            "Multipart form: the applicant's fields, then one `documents` file part and one "
+            "`document_ids` part per required document, in the same order.\n\n"
+            f"Send an `{IDEMPOTENCY_HEADER}` header (any unique string up to 100 characters) so "
+            "that a retried request never creates a second dossier: the same key with the same "
+            f"payload answers 200 with the same dossier and `{REPLAYED_HEADER}: true`; the same "
+            "key with another payload answers 422."
+        ),
+        tags=["dossiers"],
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="A unique key per submission, reused only to retry it.",
+            )
+        ],
+        request={"multipart/form-data": DossierSubmitSerializer},
+        responses={
+            201: DossierDetailSerializer,
+            200: OpenApiResponse(
+                DossierDetailSerializer,
+                description=f"A replay of an earlier submission with the same "
+                f"`{IDEMPOTENCY_HEADER}` (`{REPLAYED_HEADER}: true`).",
+            ),
+            **error_responses(400, 401, 409, 422, 429),
+        },
+    )
+    def create(self, request):
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        if len(key) > 100:
+            raise serializers.ValidationError(
+                {IDEMPOTENCY_HEADER: _("The Idempotency-Key must be at most 100 characters.")}
+            )
+        digest = request_digest(request) if key else ""
+        if key and (replay := self._replay(key, digest)):
+            return replay
+        serializer = DossierSubmitSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        uploads_check_field(data["documents"], "documents")
+        try:
+            with files_removed_on_failure():
+                dossier = self._submit(data, key, digest)
+        except _Replay:
+            return self._replay(key, digest)
+        return self._detail(
+            dossier,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": dossier_url(request, dossier)},
+        )
+
+    @transaction.atomic
+    def _submit(self, data: dict, key: str, digest: str) -> Dossier:
+        user = self.request.user
+        if key:
+            # Submissions of one user with a key queue here, so a retry sent while the first
+            # attempt is still running sees its key once it commits.
+            list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+            if IdempotencyKey.objects.filter(user=user, key=key).exists():
+                raise _Replay()
+        dossier = services.dossier_submit(
+            procedure=data["procedure"],
+            channel=Channel.ONLINE,
+            actor=user,
+            applicant_kind=data["applicant_kind"],
+            applicant_name=data["applicant_name"],
+            applicant_id_number=data.get("applicant_id_number", ""),
+            applicant_phone=data.get("applicant_phone", ""),
+            applicant_email=data.get("applicant_email", ""),
+            applicant_address=data.get("applicant_address", ""),
+            applicant_ward=data.get("applicant_ward"),
+            organisation_name=data.get("organisation_name", ""),
+            summary=data.get("summary", ""),
+            delivery=data["delivery"],
+            documents=[
+                (upload, {"document_id": document_id})
+                for upload, document_id in zip(data["documents"], data["document_ids"], strict=True)
+            ],
+        )
+        if key:
+            try:
+                with transaction.atomic():
+                    IdempotencyKey.objects.create(
+                        user=user, key=key, request_hash=digest, dossier=dossier
+                    )
+            except IntegrityError:
+                # Another request with this key won the race: undo this one, answer with that.
+                raise _Replay() from None
+        return dossier
+
+    def _replay(self, key: str, digest: str) -> Response | None:
+        stored = (
+            IdempotencyKey.objects.filter(user=self.request.user, key=key)
+            .select_related("dossier")
+            .first()
+        )
+        if stored is None:
+            return None
+        if stored.request_hash != digest:
+            raise IdempotencyKeyReused()
+        return self._detail(stored.dossier, headers={REPLAYED_HEADER: "true"})
+
+    # --- actions ---------------------------------------------------------------------------------
+    @extend_schema(
+        summary="What the caller may do with the dossier now",
+        tags=["dossiers"],
+        parameters=[CODE],
+        responses={200: AllowedActionsSerializer, **error_responses(401, 404)},
+    )
+    @action(detail=True, methods=["get"], url_path="actions")
+    def actions(self, request, code=None):
+        dossier = self.get_object()
+        names = services.dossier_allowed_actions(dossier=dossier, actor=request.user)
+        if (
+            dossier.status == Status.RETURNED
+            and dossier.applicant_id == request.user.pk
+            and not hasattr(dossier, "rating")
+        ):
+            names.append("rate")
+        actions = [
+            {
+                "action": name,
+                "label": str(TRANSITIONS[name].label if name in TRANSITIONS else RATE_LABEL),
+                "parameters": ["expected_version", *ACTION_PARAMS[name][0]],
+                "required": ["expected_version", *ACTION_PARAMS[name][1]],
+            }
+            for name in names
+        ]
+        return Response({"version": dossier.version, "status": dossier.status, "actions": actions})
+
+    @extend_schema(
+        summary="Act on a dossier",
+        description=(
+            "Officers move the dossier through the one-stop process; the applicant supplements, "
+            "withdraws or rates it. Send `expected_version` (the dossier's `version`): if the "
+            "dossier changed meanwhile the answer is 409 with code `conflict`. Files go as "
+            "multipart `files` parts; otherwise JSON is fine. Parameters per action:\n\n"
+            + ACTION_DOC
+        ),
+        tags=["dossiers"],
+        parameters=[
+            CODE,
+            OpenApiParameter(
+                "action_name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(ACTION_PARAMS),
+                description="The action.",
+            ),
+        ],
+        request={
+            "application/json": ActionSerializer,
+            "multipart/form-data": ActionSerializer,
+        },
+        responses={200: DossierDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request, code=None, action_name=None):
+        if action_name not in ACTION_PARAMS:
+            raise exceptions.NotFound(_("Unknown action."))
+        dossier = self.get_object()
+        serializer = ActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        params, required = ACTION_PARAMS[action_name]
+        missing = [name for name in required if data.get(name) in (None, "", [])]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [_("This field is required.")] for name in missing}
+            )
+        uploads_check_field(data.get("files"), "files")
+        kwargs = {}
+        for name in params:
+            if name not in data:
+                continue
+            value = data[name]
+            if name == "assignee" and value is not None:
+                value = User.objects.filter(pk=value, officer__isnull=False).first()
+                if value is None:
+                    raise serializers.ValidationError(
+                        {"assignee": [_("There is no such officer.")]}
+                    )
+            kwargs[SERVICE_NAMES.get((action_name, name), name)] = value
+        expected = data["expected_version"]
+        if action_name == "rate":
+            if dossier.version != expected:
+                raise ConflictError(
+                    _(
+                        "Someone else has changed this dossier in the meantime. Reload it and try again."
+                    )
+                )
+            services.dossier_rate(dossier=dossier, actor=request.user, **kwargs)
+        else:
+            with files_removed_on_failure():
+                dossier = services.dossier_act(
+                    dossier=dossier,
+                    action=action_name,
+                    actor=request.user,
+                    expected_version=expected,
+                    **kwargs,
+                )
+        return self._detail(dossier)
+
+
+def uploads_check_field(uploads, field: str) -> None:
+    try:
+        uploads_check(uploads)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({field: exc.detail}) from None
+
+
+def dossier_url(request, dossier: Dossier) -> str:
+    from django.urls import reverse
+
+    return request.build_absolute_uri(reverse("api:dossier-detail", args=[dossier.code]))
+
+
+class TrackingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Anyone with a dossier code may follow its progress; no personal data is shown."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "tracking"
+    lookup_field = "code"
+    lookup_value_regex = r"[^/]+"
+    serializer_class = TrackingSerializer
+    queryset = Dossier.objects.select_related("procedure", "receiving_agency", "current_agency")
+
+    @extend_schema(
+        summary="Follow a dossier by its code",
+        description="Public and anonymous: the procedure, status, dates and agencies only.",
+        tags=["tracking"],
+        parameters=[CODE],
+        responses={200: TrackingSerializer, **error_responses(404, 429)},
+        auth=[],
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
