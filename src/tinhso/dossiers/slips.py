@@ -350,6 +350,9 @@ def slip_pdf(dossier: Dossier, form: str, **extra) -> bytes:
     (``slip_available`` with ``officer``).
     """
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
     html = slip_html(dossier, form, **extra)
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    # Everything a slip shows is inline: never fetch a URL or a local file while rendering.
+    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()

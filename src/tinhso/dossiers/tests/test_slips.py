@@ -215,3 +215,12 @@ def test_slips_on_offer_depend_on_the_viewer(world):
     dossier = received(world)
     assert slips_available(dossier, world.citizen) == ["01"]
     assert slips_available(dossier, world.clerk) == ["01", "05"]
+
+
+def test_what_applicants_type_is_text_not_markup(world):
+    dossier = submit_online(world)
+    dossier = services.dossier_refuse(dossier=dossier, actor=world.clerk, reason="<b>Sai</b>")
+    dossier.applicant_name = '<img src="file:///etc/passwd">Lê Thị Hoa'  # not saved
+    html = slip_html(dossier, "03")
+    assert '<img src="file' not in html and "&lt;b&gt;Sai&lt;/b&gt;" in html
+    assert "Lê Thị Hoa" in pdf_text(slip_pdf(dossier, "03"))
