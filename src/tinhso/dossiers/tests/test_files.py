@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tinhso.dossiers import services
-from tinhso.dossiers.constants import FileKind
+from tinhso.dossiers.constants import Channel, FileKind
 from tinhso.dossiers.tests.helpers import submit_online, walk_to_processing
 from tinhso.dossiers.tests.test_slips import pdf_text
 from tinhso.testing.files import MINIMAL_PDF, png_upload
@@ -129,3 +129,33 @@ def test_slip_that_does_not_apply_is_404(client, world):
 def test_downloads_refuse_other_methods(client, world, processing):
     client.force_login(world.citizen)
     assert client.post(slip_url(processing, "01")).status_code == 405
+
+
+def test_vietnamese_file_names_survive_the_download(client, world):
+    from tinhso.testing.files import pdf_upload
+
+    procedure = world.procedure
+    docs = [
+        (pdf_upload('Tờ khai "đăng ký".pdf'), {"document_id": d["id"]})
+        for d in procedure.current_version.documents
+    ]
+    dossier = services.dossier_submit(
+        procedure=procedure,
+        channel=Channel.ONLINE,
+        actor=world.citizen,
+        applicant_name="Nguyễn Văn An",
+        documents=docs,
+    )
+    client.force_login(world.citizen)
+    response = client.get(file_url(dossier, dossier.files.first()))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert "filename*=utf-8''T%E1%BB%9D%20khai" in disposition
+    assert "\n" not in disposition
+
+
+def test_a_file_missing_from_storage_is_404_not_500(client, world, processing):
+    record = processing.files.first()
+    record.file.storage.delete(record.file.name)
+    client.force_login(world.citizen)
+    assert client.get(file_url(processing, record)).status_code == 404
