@@ -835,6 +835,10 @@ def apology_draft(*, dossier: Dossier, actor=None) -> ApologyLetter:
     Idempotent: returns the open draft if there is one, or the issued letter whose new
     appointment has not passed yet (no second apology is due before then).
     """
+    return _apology_draft(dossier, actor)[0]
+
+
+def _apology_draft(dossier: Dossier, actor) -> tuple[ApologyLetter, bool]:
     dossier = _lock(dossier, None)
     if not dossier.is_overdue:
         raise TransitionError(_("This dossier is not overdue: no apology letter is needed."))
@@ -847,7 +851,7 @@ def apology_draft(*, dossier: Dossier, actor=None) -> ApologyLetter:
         .first()
     )
     if existing:
-        return existing
+        return existing, False
     letter = ApologyLetter.objects.create(
         dossier=dossier, new_due_at=apology_propose_due(dossier, now=now), drafted_at=now
     )
@@ -858,7 +862,7 @@ def apology_draft(*, dossier: Dossier, actor=None) -> ApologyLetter:
         letter_id=letter.pk,
         new_due_at=letter.new_due_at.isoformat(),
     )
-    return letter
+    return letter, True
 
 
 def _as_moment(value: dt.datetime | dt.date) -> dt.datetime:
@@ -924,7 +928,10 @@ def apologies_draft_overdue() -> int:
     drafted = 0
     overdue = Dossier.objects.filter(status__in=list(ACTIVE_STATUSES), due_at__lt=now)
     for dossier in overdue.order_by("due_at", "pk").iterator():
-        before = ApologyLetter.objects.filter(dossier=dossier).count()
-        apology_draft(dossier=dossier)
-        drafted += ApologyLetter.objects.filter(dossier=dossier).count() - before
+        try:
+            with transaction.atomic():
+                _letter, created = _apology_draft(dossier, None)
+        except TransitionError:  # moved on (finished, paused) since the query
+            continue
+        drafted += created
     return drafted
