@@ -15,13 +15,13 @@ from django.views.decorators.csrf import csrf_exempt
 from tinhso.catalog.models import Procedure
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile
 
-_procedures: dict[int, Procedure] = {}
+_procedures: dict[str, Procedure] = {}
 
 
-def _procedure(pk: int) -> Procedure:
-    if pk not in _procedures:
-        _procedures[pk] = Procedure.objects.select_related("agency").get(pk=pk)
-    return _procedures[pk]
+def _procedure(code: str) -> Procedure:
+    if code not in _procedures:
+        _procedures[code] = Procedure.objects.select_related("agency").get(code=code)
+    return _procedures[code]
 
 
 @csrf_exempt
@@ -29,7 +29,7 @@ def submit(request):
     """One dossier row, one event row and one file row, by plain ORM create."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    procedure = _procedure(int(request.POST["procedure"]))
+    procedure = _procedure(request.POST["procedure"])
     desk_id = procedure.agency.served_by_id or procedure.agency_id
     upload = next(iter(request.FILES.values()))
     with transaction.atomic():
