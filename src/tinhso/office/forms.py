@@ -97,7 +97,7 @@ class RequestSupplementForm(ActionForm):
 
 class SupplementForm(ActionForm):
     file = forms.FileField(label=_("Supplemented document (PDF, JPEG or PNG)"))
-    comment = _text(_("Comment"), required=False)
+    comment = _text(_("Comment (optional)"), required=False)
 
     def params(self):
         return {
@@ -108,7 +108,7 @@ class SupplementForm(ActionForm):
 
 
 class ForwardForm(ActionForm):
-    comment = _text(_("Comment"), required=False)
+    comment = _text(_("Comment (optional)"), required=False)
     assignee = OfficerChoiceField(
         label=_("Assign to"),
         queryset=User.objects.none(),
@@ -137,7 +137,7 @@ class SendBackForm(ActionForm):
 
 class ReassignForm(ActionForm):
     assignee = OfficerChoiceField(label=_("Assign to"), queryset=User.objects.none())
-    comment = _text(_("Comment"), required=False)
+    comment = _text(_("Comment (optional)"), required=False)
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
@@ -146,7 +146,7 @@ class ReassignForm(ActionForm):
 
 
 class ApproveForm(ActionForm):
-    comment = _text(_("Comment"), required=False)
+    comment = _text(_("Comment (optional)"), required=False)
 
 
 class RejectForm(ActionForm):
@@ -155,7 +155,7 @@ class RejectForm(ActionForm):
 
 class RequestPaymentForm(ActionForm):
     amount = forms.IntegerField(label=_("Amount (VND)"), min_value=1, max_value=10**12)
-    comment = _text(_("Comment"), required=False)
+    comment = _text(_("Comment (optional)"), required=False)
 
 
 class ConfirmPaymentForm(ActionForm):
@@ -170,7 +170,7 @@ class StopForm(ActionForm):
 
 class FinishForm(ActionForm):
     result = forms.FileField(label=_("Result (PDF, JPEG or PNG)"))
-    comment = _text(_("Comment"), required=False)
+    comment = _text(_("Comment (optional)"), required=False)
 
     def params(self):
         return {
@@ -182,7 +182,7 @@ class FinishForm(ActionForm):
 
 class ReturnResultForm(ActionForm):
     delivery = forms.ChoiceField(label=_("How the result is returned"), choices=Delivery.choices)
-    comment = _text(_("Comment"), required=False)
+    comment = _text(_("Comment (optional)"), required=False)
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
