@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tinhso.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("dang-nhap/", views.login, name="login"),
+    path("dang-ky/", views.register, name="register"),
+    path("dang-xuat/", views.logout, name="logout"),
+]

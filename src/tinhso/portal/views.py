@@ -1,9 +1,526 @@
-from django.http import HttpResponse
+"""The citizen portal: catalogue, procedure pages, online submission, my dossiers, tracking.
+
+Reads go through selectors, writes through ``tinhso.dossiers.services``; views only translate
+between HTTP and those, and turn every refusal into a message the citizen understands.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from tinhso.catalog import selectors as catalog_selectors
+from tinhso.catalog.models import Procedure, RequiredDocument
+from tinhso.core.calendar import get_calendar
+from tinhso.core.ratelimit import client_ip, rate_limit_hit
+from tinhso.dossiers import selectors as dossier_selectors
+from tinhso.dossiers import services
+from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, FileKind, Status
+from tinhso.dossiers.models import Dossier, Rating
+from tinhso.dossiers.workflow import ConflictError, TransitionError
+from tinhso.portal.forms import (
+    RatingForm,
+    SearchForm,
+    SubmitForm,
+    SupplementForm,
+    TrackForm,
+    WithdrawForm,
+)
+
+PAGE_SIZE = 20
+
+# What each history entry means for the citizen (DossierEvent.action → label).
+EVENT_LABELS = {
+    "submit": gettext_lazy("Dossier submitted"),
+    "receive": gettext_lazy("Received at the one-stop desk"),
+    "refuse": gettext_lazy("Not received"),
+    "request_supplement": gettext_lazy("Supplement requested"),
+    "supplement": gettext_lazy("Supplement handed in"),
+    "forward": gettext_lazy("Moved on to the next step"),
+    "send_back": gettext_lazy("Returned to an earlier step for review"),
+    "reassign": gettext_lazy("Handed to another officer of the agency"),
+    "approve": gettext_lazy("Approved"),
+    "reject": gettext_lazy("Request rejected"),
+    "request_payment": gettext_lazy("Payment requested"),
+    "confirm_payment": gettext_lazy("Payment confirmed"),
+    "withdraw": gettext_lazy("Withdrawn at the applicant's request"),
+    "stop": gettext_lazy("Processing stopped"),
+    "finish": gettext_lazy("Result ready"),
+    "return_result": gettext_lazy("Result returned"),
+    "apologise": gettext_lazy("Apology and new appointment"),
+}
+# Comments the applicant is meant to read (other comments are officers' working notes).
+PUBLIC_COMMENT_ACTIONS = {
+    "refuse",
+    "request_supplement",
+    "supplement",
+    "reject",
+    "request_payment",
+    "withdraw",
+    "stop",
+    "return_result",
+    "apologise",
+}
+STATUS_BADGES = {
+    Status.REFUSED: "badge-late",
+    Status.SUPPLEMENT_REQUESTED: "badge-soon",
+    Status.FINANCIAL_OBLIGATION: "badge-soon",
+    Status.WITHDRAWN: "",
+    Status.STOPPED: "badge-late",
+    Status.FINISHED: "badge-ok",
+    Status.RETURNED: "badge-ok",
+}
 
 
+def _url_or_none(name: str, *args) -> str | None:
+    """A link that only appears once the view it points to exists."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _page_querystring(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- catalogue -----------------------------------------------------------------------------------
 def home(request):
-    return HttpResponse("Tỉnh Số")
+    fields = catalog_selectors.field_list(nonempty=True)
+    agencies = catalog_selectors.agency_list(nonempty=True)
+    form = SearchForm(request.GET or None, fields=fields, agencies=agencies)
+    filters = {"q": "", "field_id": None, "agency_id": None, "online_only": False}
+    if form.is_valid():
+        filters = {
+            "q": form.cleaned_data["q"],
+            "field_id": form.cleaned_data["field"],
+            "agency_id": form.cleaned_data["agency"],
+            "online_only": form.cleaned_data["online"],
+        }
+    procedures = catalog_selectors.procedure_list(**filters)
+    page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
+    searched = any(filters.values())
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "form": form,
+            "page": page,
+            "searched": searched,
+            "querystring": _page_querystring(request),
+        },
+    )
+
+
+def _procedure_or_404(pk: int) -> Procedure:
+    try:
+        return catalog_selectors.procedure_get(pk=pk)
+    except Procedure.DoesNotExist:
+        raise Http404 from None
+
+
+def procedure_detail(request, pk: int):
+    procedure = _procedure_or_404(pk)
+    desk = procedure.agency.desk
+    channels = []
+    if procedure.is_online:
+        channels.append(_("Online on this portal"))
+    if procedure.accepts_in_person:
+        channels.append(_("In person at the one-stop desk"))
+    if procedure.accepts_postal:
+        channels.append(_("By public postal service"))
+    return render(
+        request,
+        "portal/procedure.html",
+        {
+            "procedure": procedure,
+            "desk": desk,
+            "channels": channels,
+            "documents": procedure.documents.all(),
+            "fees": procedure.fees.all(),
+            "can_submit_online": procedure.is_online and procedure.current_version_id,
+        },
+    )
+
+
+@cache_control(max_age=3600, public=True)
+def document_template(request, pk: int, document_pk: int):
+    """The blank form of a required document (public: it is a template, not a dossier)."""
+    procedure = _procedure_or_404(pk)
+    document = get_object_or_404(RequiredDocument, pk=document_pk, procedure=procedure)
+    if not document.template:
+        raise Http404
+    name = document.template.name.rsplit("/", 1)[-1]
+    return FileResponse(document.template.open("rb"), as_attachment=True, filename=name)
+
+
+# --- online submission ---------------------------------------------------------------------------
+def _submit_initial(user) -> dict:
+    return {
+        "applicant_name": user.full_name or user.get_full_name(),
+        "applicant_id_number": user.national_id,
+        "applicant_phone": user.phone,
+        "applicant_email": user.email,
+    }
+
+
+def _service_errors_to_form(form, error: ValidationError) -> None:
+    """Put a service's refusal next to the field it is about, or on top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def submit(request, pk: int):
+    procedure = _procedure_or_404(pk)
+    if not procedure.is_online or procedure.current_version_id is None:
+        messages.error(request, _("This procedure cannot be submitted online."))
+        return redirect("portal:procedure", pk=procedure.pk)
+    documents = procedure.current_version.documents
+    files_lost = False
+    if request.method == "POST":
+        form = SubmitForm(request.POST, request.FILES, documents=documents)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                dossier = services.dossier_submit(
+                    procedure=procedure,
+                    channel=Channel.ONLINE,
+                    actor=request.user,
+                    applicant_kind=data["applicant_kind"],
+                    applicant_name=data["applicant_name"],
+                    applicant_id_number=data["applicant_id_number"],
+                    applicant_phone=data["applicant_phone"],
+                    applicant_email=data["applicant_email"],
+                    applicant_address=data["applicant_address"],
+                    applicant_ward=data["applicant_ward"],
+                    organisation_name=data["organisation_name"],
+                    summary=data["summary"],
+                    delivery=data["delivery"],
+                    documents=form.service_documents(),
+                )
+            except ValidationError as error:
+                _service_errors_to_form(form, error)
+            except (TransitionError, PermissionDenied) as error:
+                form.add_error(None, str(getattr(error, "message", error)))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your dossier has been submitted. Its code is %(code)s: keep it to "
+                        "track the dossier."
+                    )
+                    % {"code": dossier.code},
+                )
+                return redirect("portal:dossier", pk=dossier.pk)
+        files_lost = bool(request.FILES)
+        status = 400
+    else:
+        form = SubmitForm(initial=_submit_initial(request.user), documents=documents)
+        status = 200
+    return render(
+        request,
+        "portal/submit.html",
+        {"procedure": procedure, "form": form, "files_lost": files_lost},
+        status=status,
+    )
+
+
+# --- my dossiers ---------------------------------------------------------------------------------
+def _due_soon_limit():
+    return get_calendar().add_working_days(timezone.now(), settings.DUE_SOON_WORKING_DAYS)
+
+
+def _flag(dossier: Dossier, soon) -> str:
+    if dossier.status not in ACTIVE_STATUSES or not dossier.due_at:
+        return ""
+    if dossier.due_at < timezone.now():
+        return "overdue"
+    if dossier.due_at <= soon:
+        return "due_soon"
+    return ""
+
+
+@login_required
+def my_dossiers(request):
+    dossiers = dossier_selectors.dossier_list_for_applicant(request.user)
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    soon = _due_soon_limit()
+    rows = [
+        {"dossier": d, "flag": _flag(d, soon), "badge": STATUS_BADGES.get(d.status, "badge-info")}
+        for d in page
+    ]
+    return render(
+        request, "portal/my_dossiers.html", {"page": page, "rows": rows, "querystring": ""}
+    )
+
+
+def _my_dossier_or_404(request, pk: int) -> Dossier:
+    """The applicant's own dossier; anyone else gets a 404 (not even a hint that it exists)."""
+    return get_object_or_404(dossier_selectors.dossier_list_for_applicant(request.user), pk=pk)
+
+
+def _timeline(dossier: Dossier) -> list[dict]:
+    events = dossier.events.select_related("agency").order_by("at", "pk")
+    return [
+        {
+            "at": event.at,
+            "label": EVENT_LABELS.get(event.action)
+            or Status(event.to_status).label
+            or event.action,
+            "status": Status(event.to_status).label if event.to_status else "",
+            "agency": event.agency.name if event.agency else "",
+            "comment": event.comment if event.action in PUBLIC_COMMENT_ACTIONS else "",
+        }
+        for event in events
+    ]
+
+
+def _supplement_request(dossier: Dossier) -> dict | None:
+    event = (
+        dossier.events.filter(action="request_supplement").order_by("-at", "-pk").first()
+        if dossier.status == Status.SUPPLEMENT_REQUESTED
+        else None
+    )
+    if event is None:
+        return None
+    return {
+        "comment": event.comment,
+        "documents": event.data.get("documents") or [],
+        "at": event.at,
+    }
+
+
+def _slips(dossier: Dossier) -> list[dict]:
+    wanted = []
+    if dossier.received_at:
+        wanted.append(("01", _("Receipt and appointment slip")))
+    if dossier.supplement_count:
+        wanted.append(("02", _("Request to supplement the dossier")))
+    if dossier.status == Status.REFUSED:
+        wanted.append(("03", _("Refusal slip")))
+    slips = []
+    for form_code, label in wanted:
+        url = _url_or_none("dossiers:slip", dossier.pk, form_code)
+        if url:
+            slips.append({"url": url, "label": label})
+    return slips
+
+
+def _dossier_page(request, dossier: Dossier, *, status: int = 200, **forms):
+    allowed = services.dossier_allowed_actions(dossier=dossier, actor=request.user)
+    files = []
+    results = []
+    for f in dossier.files.exclude(kind=FileKind.ATTACHMENT).order_by("uploaded_at", "pk"):
+        entry = {"file": f, "url": _url_or_none("dossiers:file", dossier.pk, f.pk)}
+        (results if f.kind == FileKind.RESULT else files).append(entry)
+    show_results = dossier.status in {Status.FINISHED, Status.RETURNED}
+    rating = Rating.objects.filter(dossier=dossier).first()
+    can_rate = dossier.status == Status.RETURNED and rating is None
+    version = {"expected_version": dossier.version}
+    context = {
+        "dossier": dossier,
+        "badge": STATUS_BADGES.get(dossier.status, "badge-info"),
+        "flag": _flag(dossier, _due_soon_limit()),
+        "timeline": _timeline(dossier),
+        "files": files,
+        "results": results if show_results else [],
+        "slips": _slips(dossier),
+        "supplement_request": _supplement_request(dossier),
+        "can_supplement": "supplement" in allowed,
+        "can_withdraw": "withdraw" in allowed,
+        "supplement_form": forms.get("supplement_form")
+        or (SupplementForm(initial=version) if "supplement" in allowed else None),
+        "rating": rating,
+        "rating_form": forms.get("rating_form") or (RatingForm() if can_rate else None),
+        "files_lost": forms.get("files_lost", False),
+    }
+    return render(request, "portal/dossier.html", context, status=status)
+
+
+@login_required
+def dossier_detail(request, pk: int):
+    return _dossier_page(request, _my_dossier_or_404(request, pk))
+
+
+def _refusal_message(error) -> str:
+    if isinstance(error, ConflictError):
+        return _(
+            "This dossier changed since you opened the page (for example the desk acted on it, "
+            "or the form was sent twice). Nothing was done: check its status below and try "
+            "again if needed."
+        )
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(getattr(error, "message", error))
+
+
+@login_required
+@require_POST
+def dossier_supplement(request, pk: int):
+    dossier = _my_dossier_or_404(request, pk)
+    form = SupplementForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.dossier_supplement(
+                dossier=dossier,
+                actor=request.user,
+                documents=form.cleaned_data["files"],
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except ConflictError as error:
+            messages.error(request, _refusal_message(error))
+            return redirect("portal:dossier", pk=dossier.pk)
+        except ValidationError as error:
+            form.add_error("files", error)
+        except (TransitionError, PermissionDenied) as error:
+            messages.error(request, _refusal_message(error))
+            return redirect("portal:dossier", pk=dossier.pk)
+        else:
+            messages.success(request, _("Thank you: your supplement has been handed in."))
+            return redirect("portal:dossier", pk=dossier.pk)
+    return _dossier_page(
+        request, dossier, status=400, supplement_form=form, files_lost=bool(request.FILES)
+    )
+
+
+@login_required
+def dossier_withdraw(request, pk: int):
+    dossier = _my_dossier_or_404(request, pk)
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.dossier_withdraw(
+                    dossier=dossier,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["expected_version"],
+                )
+            except (TransitionError, PermissionDenied, ValidationError) as error:
+                messages.error(request, _refusal_message(error))
+            else:
+                messages.success(
+                    request, _("Your dossier %(code)s has been withdrawn.") % {"code": dossier.code}
+                )
+            return redirect("portal:dossier", pk=dossier.pk)
+        status = 400
+    else:
+        allowed = services.dossier_allowed_actions(dossier=dossier, actor=request.user)
+        if "withdraw" not in allowed:
+            messages.error(request, _("This dossier can no longer be withdrawn."))
+            return redirect("portal:dossier", pk=dossier.pk)
+        form = WithdrawForm(initial={"expected_version": dossier.version})
+        status = 200
+    return render(
+        request, "portal/withdraw.html", {"dossier": dossier, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def dossier_rate(request, pk: int):
+    dossier = _my_dossier_or_404(request, pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dossier_rate(
+                dossier=dossier,
+                actor=request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except (TransitionError, PermissionDenied, ValidationError) as error:
+            messages.error(request, _refusal_message(error))
+        else:
+            messages.success(request, _("Thank you for rating the service."))
+        return redirect("portal:dossier", pk=dossier.pk)
+    return _dossier_page(request, dossier, status=400, rating_form=form)
+
+
+# --- public tracking -----------------------------------------------------------------------------
+def _full_page_url(user, dossier: Dossier) -> str | None:
+    if not dossier_selectors.dossier_user_can_see(user, dossier):
+        return None
+    if dossier.applicant_id == user.pk:
+        return reverse("portal:dossier", args=[dossier.pk])
+    return _url_or_none("office:dossier", dossier.pk)
 
 
 def track(request):
-    return HttpResponse("")
+    """Public tracking by code: procedure, status, dates and agencies; never personal data."""
+    form = TrackForm(request.GET if "code" in request.GET else None)
+    dossier = None
+    not_found = False
+    if form.is_bound:
+        if rate_limit_hit(f"track:{client_ip(request)}", settings.TRACKING_RATE_LIMIT):
+            return render(request, "portal/429.html", status=429)
+        if form.is_valid():
+            dossier = dossier_selectors.dossier_get_by_code(form.cleaned_data["code"])
+            not_found = dossier is None
+    return render(
+        request,
+        "portal/track.html",
+        {
+            "form": form,
+            "dossier": dossier,
+            "not_found": not_found,
+            "badge": STATUS_BADGES.get(dossier.status, "badge-info") if dossier else "",
+            "full_url": _full_page_url(request.user, dossier) if dossier else None,
+        },
+    )
+
+
+# --- installable web app -------------------------------------------------------------------------
+@cache_control(max_age=86400, public=True)
+def manifest(request):
+    data = {
+        "name": f"Tỉnh Số · {settings.PROVINCE_NAME}",
+        "short_name": "Tỉnh Số",
+        "description": _("Administrative procedures, online submission and dossier tracking"),
+        "lang": "vi",
+        "start_url": reverse("portal:home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#a3171d",
+        "icons": [
+            {
+                "src": static(f"tinhso/icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable" if size == 512 else "any",
+            }
+            for size in (192, 512)
+        ],
+    }
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False), content_type="application/manifest+json"
+    )

@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from tinhso.accounts.forms import LoginForm, RegisterForm
+from tinhso.core.audit import audit_log_write
+from tinhso.core.ratelimit import client_ip, rate_limit_hit
+from tinhso.core.text import fold
+
+# Failed sign-ins allowed per client address and per login name, in a window.
+LOGIN_RATE_PER_IP = getattr(settings, "LOGIN_RATE_LIMIT_IP", "20/10m")
+LOGIN_RATE_PER_LOGIN = getattr(settings, "LOGIN_RATE_LIMIT_LOGIN", "5/10m")
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _login_keys(request, login: str) -> list[tuple[str, str]]:
+    keys = [(f"login-ip:{client_ip(request)}", LOGIN_RATE_PER_IP)]
+    if login:
+        keys.append((f"login-name:{fold(login)}", LOGIN_RATE_PER_LOGIN))
+    return keys
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login(request):
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    status = 200
+    if request.method == "POST":
+        form = LoginForm(request, data=request.POST)
+        keys = _login_keys(request, request.POST.get("login", "").strip())
+        if any(rate_limit_hit(key, rate, increment=False) for key, rate in keys):
+            form = LoginForm(request, initial={"login": request.POST.get("login", "")})
+            form.limited = True
+            status = 429
+        elif form.is_valid():
+            auth_login(request, form.user)
+            return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+        else:
+            for key, rate in keys:
+                rate_limit_hit(key, rate)
+    else:
+        form = LoginForm(request)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _next_url(request), "limited": getattr(form, "limited", False)},
+        status=status,
+    )
+
+
+@sensitive_post_parameters("password1", "password2")
+@csrf_protect
+@never_cache
+def register(request):
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    if request.method == "POST":
+        if rate_limit_hit(f"register-ip:{client_ip(request)}", LOGIN_RATE_PER_IP):
+            form = RegisterForm(request.POST)
+            form.is_valid()
+            return render(
+                request, "accounts/register.html", {"form": form, "limited": True}, status=429
+            )
+        form = RegisterForm(request.POST)
+        if form.is_valid():
+            user = form.save()
+            audit_log_write(actor=user, action="account.register", obj=user)
+            auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            messages.success(request, _("Welcome! Your account has been created."))
+            return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    else:
+        form = RegisterForm()
+    return render(request, "accounts/register.html", {"form": form, "next": _next_url(request)})
+
+
+logout = auth_views.LogoutView.as_view()

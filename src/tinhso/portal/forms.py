@@ -1,0 +1,253 @@
+"""Forms of the citizen portal. They only check and collect input: writes go through services."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.accounts.models import phone_validator
+from tinhso.core.uploads import upload_check
+from tinhso.dossiers.constants import ApplicantKind, Delivery
+from tinhso.org.models import Ward
+
+ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search procedures"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. birth registration")}
+        ),
+    )
+    field = forms.TypedChoiceField(label=_("Field"), required=False, coerce=int, empty_value=None)
+    agency = forms.TypedChoiceField(label=_("Agency"), required=False, coerce=int, empty_value=None)
+    online = forms.BooleanField(label=_("Only procedures I can submit online"), required=False)
+
+    def __init__(self, *args, fields=(), agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("q", "field", "agency", "online"):
+            self.fields[name].hide_optional = True
+        self.fields["field"].choices = [("", _("All fields"))] + [(f.pk, f.name) for f in fields]
+        self.fields["agency"].choices = [("", _("All agencies"))] + [
+            (a.pk, a.name) for a in agencies
+        ]
+
+
+def _check_upload(upload):
+    """Check the file by its content now, so the error shows next to its own input."""
+    if not upload:
+        return upload
+    try:
+        upload_check(upload)
+    finally:
+        upload.seek(0)
+    return upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item] or single(None, initial)
+        return [single(data, initial)] if data else single(None, initial)
+
+
+class SubmitForm(forms.Form):
+    """Online submission: who applies, what they ask, how they get the result, the documents."""
+
+    applicant_kind = forms.ChoiceField(
+        label=_("You apply as"),
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.CITIZEN,
+        widget=forms.RadioSelect,
+    )
+    applicant_name = forms.CharField(
+        label=_("Full name of the applicant"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation name"),
+        max_length=300,
+        required=False,
+        help_text=_("Only when you apply for an organisation."),
+    )
+    applicant_id_number = forms.CharField(
+        label=_("Identity number (CCCD) or tax number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=15,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("The desk calls or texts this number about your dossier."),
+    )
+    applicant_email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    applicant_address = forms.CharField(
+        label=_("Address"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    applicant_ward = forms.ModelChoiceField(
+        label=_("Ward or commune"), queryset=Ward.objects.none(), required=False
+    )
+    summary = forms.CharField(
+        label=_("What you ask for"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A sentence or two, e.g. “Birth registration for my son born on 2 May”."),
+    )
+    delivery = forms.ChoiceField(
+        label=_("How do you want to receive the result?"),
+        choices=Delivery.choices,
+        initial=Delivery.DESK,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant_ward"].queryset = Ward.objects.filter(
+            province_code=settings.PROVINCE_CODE
+        )
+        self.fields["applicant_ward"].empty_label = _("Choose your ward or commune")
+        self.documents = list(documents)
+        for doc in self.documents:
+            self.fields[self.document_field(doc)] = forms.FileField(
+                label=doc["name"],
+                required=doc.get("required", True),
+                help_text=_("PDF, JPEG or PNG, up to %(mb)s MB.")
+                % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+                error_messages={"required": _("Attach this document.")},
+            )
+
+    @staticmethod
+    def document_field(doc: dict) -> str:
+        return f"document_{doc['id']}"
+
+    def document_fields(self):
+        return [self[self.document_field(doc)] for doc in self.documents]
+
+    def detail_fields(self):
+        names = {self.document_field(doc) for doc in self.documents}
+        return [bf for bf in self if bf.name not in names]
+
+    def clean(self):
+        data = super().clean()
+        for doc in self.documents:
+            name = self.document_field(doc)
+            upload = data.get(name)
+            if upload:
+                try:
+                    _check_upload(upload)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        if (
+            data.get("applicant_kind") == ApplicantKind.ORGANISATION
+            and not data.get("organisation_name", "").strip()
+        ):
+            self.add_error("organisation_name", _("Enter the organisation's name."))
+        if not self.has_error("applicant_phone") and not self.has_error("applicant_email"):
+            if not data.get("applicant_phone") and not data.get("applicant_email"):
+                self.add_error(
+                    "applicant_phone", _("Give a phone number or an e-mail address to reach you.")
+                )
+        return data
+
+    def service_documents(self) -> list:
+        return [
+            (self.cleaned_data[self.document_field(doc)], {"document_id": doc["id"]})
+            for doc in self.documents
+            if self.cleaned_data.get(self.document_field(doc))
+        ]
+
+
+class VersionForm(forms.Form):
+    """The dossier version the page was built from: a stale form gets a conflict message."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SupplementForm(VersionForm):
+    files = MultipleFileField(
+        label=_("Files you hand in"),
+        help_text=_("PDF, JPEG or PNG. You can choose several files at once."),
+        error_messages={"required": _("Attach at least one file.")},
+    )
+    comment = forms.CharField(
+        label=_("Message to the desk"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        for upload in files:
+            _check_upload(upload)
+        return files
+
+
+class WithdrawForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Why do you withdraw the dossier?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that a withdrawn dossier is closed and cannot be reopened."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with the service?"),
+        coerce=int,
+        choices=[
+            (5, _("5 – Very satisfied")),
+            (4, _("4 – Satisfied")),
+            (3, _("3 – Acceptable")),
+            (2, _("2 – Not satisfied")),
+            (1, _("1 – Very dissatisfied")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a score.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Dossier code"),
+        max_length=40,
+        help_text=_("As printed on your receipt, e.g. 000.00.01.H30-260105-0001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
