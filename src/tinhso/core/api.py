@@ -1,10 +1,13 @@
 """Structured API errors: {"error": {"code", "message", "fields"}} in the request's language."""
 
+import math
+
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -41,6 +44,19 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
         message = _first_message(detail)
+    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # DRF formats the wait into its msgid, so it is never translated: do it here.
+        wait = math.ceil(exc.wait)
+        message = " ".join(
+            [
+                str(exceptions.Throttled.default_detail),
+                ngettext(
+                    "Expected available in {wait} second.",
+                    "Expected available in {wait} seconds.",
+                    wait,
+                ).format(wait=wait),
+            ]
+        )
     else:
         message = detail.get("detail", str(detail)) if isinstance(detail, dict) else str(detail)
     code = getattr(exc, "default_code", "error")

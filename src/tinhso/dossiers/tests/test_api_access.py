@@ -224,6 +224,7 @@ def test_tracking_allows_60_requests_a_minute(world, dossiers):
     assert codes[60] == 429
     body = client.get(url).json()
     assert body["error"]["code"] == "throttled"
+    assert body["error"]["message"].startswith("Quá nhiều yêu cầu. Có thể thử lại sau ")
     assert not any(value in json.dumps(body, ensure_ascii=False) for value in PERSONAL)
 
 

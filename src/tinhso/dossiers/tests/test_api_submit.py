@@ -335,6 +335,18 @@ def test_validation_errors_speak_the_requests_language(world, settings):
     assert en["fields"]["applicant_name"] == ["This field is required."]
     assert vi["fields"]["applicant_name"] == ["Trường này là bắt buộc."]
     assert vi["message"] == "Trường này là bắt buộc."
+    unknown = submission(world.procedure, procedure="9.999")
+    vi = _bad(world, settings, unknown, "procedure", language="vi")
+    en = _bad(world, settings, submission(world.procedure, procedure="9.999"), "procedure")
+    assert vi["message"] == "Không có thủ tục nào đang công bố với mã này."
+    assert en["message"] == "There is no published procedure with this code."
+    data = submission(world.procedure)
+    data["document_ids"] = ["một", "hai"]
+    vi = _bad(world, settings, data, "document_ids", language="vi")
+    assert vi["fields"]["document_ids"] == {
+        "0": ["Cần một số nguyên hợp lệ."],
+        "1": ["Cần một số nguyên hợp lệ."],
+    }
 
 
 def test_nothing_is_written_when_the_service_fails_late(world, settings, monkeypatch):
