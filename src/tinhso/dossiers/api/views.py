@@ -118,8 +118,8 @@ def request_digest(request) -> str:
     data = request.data
     if hasattr(data, "lists"):
         fields = {key: values for key, values in data.lists() if key not in request.FILES}
-    else:
-        fields = dict(data)
+    else:  # JSON: whatever it holds, even not an object (the serializer refuses that)
+        fields = data
     payload = json.dumps({"fields": fields, "files": files}, sort_keys=True, default=str)
     return salted_hmac("tinhso.api.idempotency", payload).hexdigest()
 

@@ -301,6 +301,35 @@ def test_wrong_types(world, settings):
     )
 
 
+def test_malformed_bodies_are_400_not_500(world, settings):
+    client = api_client(world.citizen, "en")
+    for body, content_type in [
+        ("[1, 2]", "application/json"),
+        ("{not json", "application/json"),
+        ('"just a string"', "application/json"),
+        ("--nope\r\nbroken", "multipart/form-data; boundary=nope"),
+    ]:
+        response = client.post(
+            "/api/v1/dossiers/", body, content_type=content_type, HTTP_IDEMPOTENCY_KEY="m"
+        )
+        assert response.status_code == 400, (body, response.content)
+        assert response.json()["error"]["code"] in {"invalid", "parse_error"}
+    assert_nothing_written(settings)
+
+
+def test_an_oversized_form_is_413(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    data = submission(world.procedure, summary="x" * 2000)
+    response = api_client(world.citizen, "en").post("/api/v1/dossiers/", data, format="multipart")
+    assert response.status_code == 413
+    assert response.json()["error"] == {
+        "code": "too_large",
+        "message": "The request is too large.",
+        "fields": None,
+    }
+    assert_nothing_written(settings)
+
+
 def test_an_executable_renamed_to_pdf_is_refused(world, settings):
     data = submission(world.procedure)
     data["documents"][1] = fake_pdf_upload("giay-chung-sinh.pdf")
