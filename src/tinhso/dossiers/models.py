@@ -124,6 +124,29 @@ class Dossier(TimeStampedModel):
             models.Index(fields=["agency", "submitted_at"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["applicant", "submitted_at"]),
+            # The agency's work queue (open dossiers by deadline) and the due-soon / overdue
+            # tabs: small partial indexes, read in deadline order (bench/RESULTS.md).
+            models.Index(
+                fields=["current_agency", "due_at", "id"],
+                condition=models.Q(status__in=[1, 2, 4, 5, 6, 9]),
+                name="dossier_open_queue_idx",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status__in=sorted(ACTIVE_STATUSES)),
+                name="dossier_active_due_idx",
+            ),
+            # Monthly statistics per agency, answered from the index alone.
+            models.Index(
+                fields=["agency", "received_at"],
+                include=["id", "status", "timeliness", "due_at"],
+                name="dossier_stats_agency_idx",
+            ),
+            models.Index(
+                fields=["receiving_agency", "received_at"],
+                include=["id", "agency", "status", "timeliness", "due_at"],
+                name="dossier_stats_desk_idx",
+            ),
         ]
         permissions = [
             ("receive_dossier", _("Receive, refuse and register dossiers at the desk")),
