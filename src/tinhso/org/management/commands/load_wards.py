@@ -58,4 +58,7 @@ class Command(BaseCommand):
         if total == 0:
             self.stderr.write(f"No wards found for province {code}.")
             return
-        self.stdout.write(f"Province {code}: {total} wards ({created} created, {updated} updated).")
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Province {code}: {total} wards ({created} created, {updated} updated)."
+            )

@@ -1,0 +1,198 @@
+import re
+from collections import Counter
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+
+from tinhso.accounts.models import User
+from tinhso.catalog.models import Field, Procedure, ProcedureVersion
+from tinhso.core.models import AuditLog
+from tinhso.dossiers import services
+from tinhso.dossiers.constants import Channel, Status
+from tinhso.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierFile
+from tinhso.org import roles
+from tinhso.org.models import Agency, Officer, agency_code_validator
+
+pytestmark = pytest.mark.django_db
+
+CODE = re.compile(r"^(?P<agency>[A-Z0-9]{2,3}\.[A-Z0-9]{2}\.[A-Z0-9]{2}\.[A-Z0-9]{3})-(?P<day>\d{6})-(?P<n>\d{4})$")  # fmt: skip
+OFFICE_ROLES = [role for role in roles.ROLE_LABELS if role != roles.PROVINCE_ADMIN]
+
+
+def seed(count: int) -> str:
+    out = StringIO()
+    call_command("seed_demo", dossiers=count, verbosity=0, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Agency,
+            Procedure,
+            ProcedureVersion,
+            Field,
+            User,
+            Officer,
+            Dossier,
+            DossierEvent,
+            DossierFile,
+            DossierCounter,
+        )
+    }
+
+
+def assert_histories_consistent():
+    now = timezone.now()
+    histories = {}
+    for event in DossierEvent.objects.order_by("dossier_id", "at", "pk"):
+        histories.setdefault(event.dossier_id, []).append(event)
+    highest = Counter()
+    for dossier in Dossier.objects.select_related("receiving_agency"):
+        match = CODE.match(dossier.code)
+        assert match, dossier.code
+        assert match["agency"] == dossier.receiving_agency.code
+        assert match["day"] == f"{timezone.localtime(dossier.submitted_at):%y%m%d}"
+        key = (dossier.receiving_agency_id, match["day"])
+        highest[key] = max(highest[key], int(match["n"]))
+        events = histories[dossier.pk]
+        assert events[0].action == "submit" and events[0].from_status is None
+        for before, after in zip(events, events[1:], strict=False):
+            assert after.from_status == before.to_status, dossier.code
+            assert before.at <= after.at
+        assert events[-1].to_status == dossier.status
+        assert events[-1].at <= now
+        assert dossier.version == len(events)  # every transition after submit bumps it
+        if dossier.status in {Status.FINISHED, Status.RETURNED}:
+            assert dossier.timeliness and dossier.finished_at and dossier.decision
+        if dossier.status == Status.RETURNED:
+            assert dossier.returned_at >= dossier.finished_at
+        if dossier.status in {Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION}:
+            assert dossier.paused_at and dossier.status_before_pause
+        if dossier.status not in {Status.NEW, Status.REFUSED}:
+            assert dossier.received_at and dossier.due_at
+    counters = {(c.agency_id, f"{c.day:%y%m%d}"): c.last for c in DossierCounter.objects.all()}
+    assert counters == dict(highest)
+
+
+def test_seed_demo_builds_the_province_once_and_tops_dossiers_up():
+    seed(150)
+    first = counts()
+    seed(150)
+    assert counts() == first  # idempotent: nothing duplicated, no new procedure versions
+
+    # Agencies.
+    agencies = Agency.objects.all()
+    assert agencies.count() >= 12
+    for agency in agencies:
+        agency_code_validator(agency.code)
+    center = Agency.objects.get(kind=Agency.Kind.SERVICE_CENTER)
+    city = Agency.objects.get(kind=Agency.Kind.PEOPLES_COMMITTEE)
+    departments = Agency.objects.filter(kind=Agency.Kind.DEPARTMENT)
+    wards = Agency.objects.filter(kind=Agency.Kind.WARD_COMMITTEE)
+    assert departments.count() >= 10 and wards.count() >= 3
+    assert {a.served_by_id for a in departments} == {center.pk}
+    assert all(a.ward_id and a.served_by_id is None for a in wards)
+    assert all(a.parent_id == city.pk for a in agencies.exclude(pk=city.pk))
+
+    # Catalogue.
+    procedures = Procedure.objects.select_related("current_version")
+    assert procedures.count() >= 60
+    assert len({p.name for p in procedures}) >= 60
+    assert Field.objects.filter(procedures__isnull=False).distinct().count() >= 10
+    assert procedures.filter(agency__kind=Agency.Kind.WARD_COMMITTEE, field__code="hotich").exists()
+    assert {p.online_level for p in procedures} == set(Procedure.OnlineLevel.values)
+    lltp = procedures.get(name__startswith="Cấp Phiếu lý lịch tư pháp cho công dân")
+    assert lltp.fees.get().amount == 200_000
+    for procedure in procedures:
+        steps = procedure.current_version.steps
+        assert sum(Decimal(s["budget_days"]) for s in steps) == procedure.processing_days
+        assert steps[0]["at_desk"] and steps[-1]["at_desk"]
+        assert procedure.current_version.documents
+    assert sum(1 for p in procedures if any(s["agency_id"] for s in p.current_version.steps)) >= 3
+
+    # People.
+    for role in roles.ROLE_LABELS:
+        assert Officer.objects.filter(user__groups__name=role).exists(), role
+    for agency in [center, *departments, *wards]:
+        held = set(
+            Group.objects.filter(user__officer__agency=agency).values_list("name", flat=True)
+        )
+        assert set(OFFICE_ROLES) <= held, agency
+    personas = {
+        "motcua": (roles.ONE_STOP_CLERK, center),
+        "chuyenvien": (roles.SPECIALIST, Agency.objects.get(name="Sở Tư pháp")),
+        "truongphong": (roles.DEPARTMENT_HEAD, Agency.objects.get(name="Sở Tư pháp")),
+        "lanhdao": (roles.AGENCY_LEADER, Agency.objects.get(name="Sở Tư pháp")),
+        "vanthu": (roles.DOCUMENT_CLERK, Agency.objects.get(name="Sở Tư pháp")),
+    }
+    for username, (role, agency) in personas.items():
+        user = User.objects.get(username=username)
+        assert user.check_password("demo12345")
+        assert user.groups.filter(name=role).exists() and user.officer.agency == agency
+    admin = User.objects.get(username="quantri")
+    assert admin.is_superuser and admin.is_staff and admin.check_password("demo12345")
+    citizen = User.objects.get(username="congdan")
+    assert (citizen.phone, citizen.email) == ("0900000001", "congdan@example.vn")
+    assert not hasattr(citizen, "officer") and citizen.check_password("demo12345")
+
+    # Dossiers.
+    assert Dossier.objects.count() == 150
+    assert set(Dossier.objects.values_list("status", flat=True)) == set(Status.values)
+    assert set(Dossier.objects.values_list("channel", flat=True)) == set(Channel.values)
+    codes = list(Dossier.objects.values_list("code", flat=True))
+    assert len(codes) == len(set(codes))
+    assert Dossier.objects.filter(supplement_count__gt=0).exists()
+    assert Dossier.objects.filter(fee_paid_at__isnull=False).exists()
+    assert Dossier.objects.filter(applicant__username="congdan").exists()
+    finished = Counter(Dossier.objects.exclude(timeliness="").values_list("timeliness", flat=True))
+    assert finished["early"] > finished["on_time"] > 0 and finished["late"] > 0
+    oldest = Dossier.objects.order_by("submitted_at").first().submitted_at
+    assert (timezone.now() - oldest).days > 200  # spread over the past year
+    assert_histories_consistent()
+    audited = AuditLog.objects.filter(object_type="dossiers.dossier").exclude(action="dossier.rate")
+    assert audited.count() == DossierEvent.objects.count()
+
+    seed(160)  # topped up, not rebuilt
+    assert Dossier.objects.count() == 160
+    assert_histories_consistent()
+
+
+def test_a_real_submission_after_seeding_continues_the_day_sequence():
+    seed(40)
+    center = Agency.objects.get(kind=Agency.Kind.SERVICE_CENTER)
+    seeded = Dossier.objects.filter(receiving_agency=center).order_by("-submitted_at").first()
+    day = timezone.localtime(seeded.submitted_at).date()
+    last = DossierCounter.objects.get(agency=center, day=day).last
+    procedure = Procedure.objects.get(name__startswith="Cấp Phiếu lý lịch tư pháp cho công dân")
+    clerk = User.objects.get(username="motcua")
+    with time_machine.travel(seeded.submitted_at, tick=False):
+        dossier = services.dossier_submit(
+            procedure=procedure,
+            channel=Channel.IN_PERSON,
+            actor=clerk,
+            applicant_name="Nguyễn Văn Thử",
+            checklist=[d["id"] for d in procedure.current_version.documents],
+        )
+    assert dossier.code == f"{center.code}-{day:%y%m%d}-{last + 1:04d}"
+    assert Dossier.objects.filter(code=dossier.code).count() == 1
+    assert dossier.status == Status.RECEIVED
+
+
+def test_print_logins_lists_the_personas_without_touching_the_database(
+    django_assert_num_queries,
+):
+    out = StringIO()
+    with django_assert_num_queries(0):
+        call_command("seed_demo", print_logins=True, stdout=out)
+    text = out.getvalue()
+    for username in ("motcua", "chuyenvien", "truongphong", "lanhdao", "vanthu", "quantri"):
+        assert username in text
+    assert "congdan" in text and "0900000001" in text
+    assert not Dossier.objects.exists()
