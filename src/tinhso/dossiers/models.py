@@ -138,13 +138,12 @@ class Dossier(TimeStampedModel):
             ),
             # Monthly statistics per agency, answered from the index alone.
             models.Index(
-                fields=["agency", "received_at"],
-                include=["id", "status", "timeliness", "due_at"],
+                fields=["agency", "received_at", "status", "timeliness", "due_at", "id"],
                 name="dossier_stats_agency_idx",
             ),
             models.Index(
-                fields=["receiving_agency", "received_at"],
-                include=["id", "agency", "status", "timeliness", "due_at"],
+                fields=["receiving_agency", "received_at", "agency", "status", "timeliness"]
+                + ["due_at", "id"],
                 name="dossier_stats_desk_idx",
             ),
         ]

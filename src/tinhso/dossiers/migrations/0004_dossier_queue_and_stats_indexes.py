@@ -24,10 +24,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['agency', 'received_at'], include=('id', 'status', 'timeliness', 'due_at'), name='dossier_stats_agency_idx'),
+            index=models.Index(fields=['agency', 'received_at', 'status', 'timeliness', 'due_at', 'id'], name='dossier_stats_agency_idx'),
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['receiving_agency', 'received_at'], include=('id', 'agency', 'status', 'timeliness', 'due_at'), name='dossier_stats_desk_idx'),
+            index=models.Index(fields=['receiving_agency', 'received_at', 'agency', 'status', 'timeliness', 'due_at', 'id'], name='dossier_stats_desk_idx'),
         ),
     ]
