@@ -3,6 +3,7 @@ statistics. Reads go through ``tinhso.dossiers.selectors``; writes through its s
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 from urllib.parse import urlencode
@@ -11,6 +12,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from tinhso.catalog.models import ProcedureVersion
 from tinhso.core.calendar import get_calendar
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Status
@@ -29,6 +33,21 @@ from tinhso.office.charts import bar_chart
 from tinhso.office.selectors import statistics_dossiers
 
 PAGE_SIZE = 50
+# What a row of the queue shows.
+QUEUE_ROW_FIELDS = (
+    "code",
+    "status",
+    "due_at",
+    "applicant_name",
+    "step_index",
+    "procedure_version_id",
+    "procedure__name",
+    "assignee__username",
+    "assignee__full_name",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 # Tab counts stop at this number ("1000+"): counting a whole province's dossiers on every page
 # view would cost more than the list itself.
 COUNT_CAP = 1000
@@ -128,17 +147,37 @@ def queue(request):
     if box == "all":
         # Newest registrations first, along the primary key index.
         qs = qs.order_by("-pk")
+    else:
+        # Nearest appointment first, new dossiers (no appointment yet) last. Sorting on an
+        # expression keeps PostgreSQL from walking the whole due_at index, most of which holds
+        # long-closed dossiers: it finds the few open ones by agency and status, then sorts them.
+        qs = qs.order_by(Coalesce("due_at", Value(FAR_FUTURE, output_field=DateTimeField())), "pk")
     try:
         page_number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page_number = 1
     offset = (page_number - 1) * PAGE_SIZE
-    rows = list(qs[offset : offset + PAGE_SIZE + 1])
+    # Pick the page's ids on the dossier table alone, then join the names for those rows only:
+    # sorting thousands of joined rows (with procedure snapshots) costs far more.
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + PAGE_SIZE + 1])
+    by_id = (
+        selectors.dossier_list_for_officer(user)
+        .select_related(None)
+        .select_related("procedure", "assignee")
+        .only(*QUEUE_ROW_FIELDS)
+        .in_bulk(ids)
+    )
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    # Each procedure version (with its steps) once, not once per row.
+    versions = ProcedureVersion.objects.only("snapshot").in_bulk(
+        {dossier.procedure_version_id for dossier in rows}
+    )
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     now = timezone.now()
     soon = get_calendar().add_working_days(now, settings.DUE_SOON_WORKING_DAYS)
     for dossier in rows:
+        dossier.procedure_version = versions[dossier.procedure_version_id]
         dossier.deadline_badge = _deadline_badge(dossier, now, soon)
         step = dossier.current_step
         dossier.step_name = step["name"] if step else ""
@@ -161,6 +200,8 @@ def queue(request):
             "box": box,
             "base_query": base_query,
             "filters": filters,
+            "field_choices": filters.fields["field"].queryset.only("pk", "name"),
+            "procedure_choices": filters.fields["procedure"].queryset,
             "dossiers": rows,
             "page_number": page_number,
             "previous_url": page_link(page_number - 1) if page_number > 1 else None,
