@@ -6,8 +6,10 @@ from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooM
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from drf_spectacular import generators
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -125,3 +127,15 @@ def error_responses(*codes: int) -> dict:
     return {
         code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes
     }
+
+
+class SchemaGenerator(generators.SchemaGenerator):
+    """The committed schema (``manage.py spectacular``, which passes no request) is written in
+    English, so that a changed Vietnamese translation does not make docs/openapi.yaml drift;
+    /api/schema/ and /api/docs/ speak the request's language."""
+
+    def get_schema(self, request=None, public=False):
+        if request is None:
+            with translation.override("en"):
+                return super().get_schema(request=request, public=public)
+        return super().get_schema(request=request, public=public)
