@@ -897,6 +897,7 @@ def main() -> None:
     conn.autocommit = True
     for table in (*TABLES, "dossiers_dossiercounter"):
         conn.execute(f"VACUUM (ANALYZE) {table}")
+    conn.execute("ANALYZE")  # the small tables too (agencies, procedures, users)
     conn.close()
     print(f"indexes, constraints and analyse: {time.monotonic() - index_started:.0f} s")
     print(f"total: {time.monotonic() - started:.0f} s")
