@@ -180,7 +180,22 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tỉnh Số API",
-    "DESCRIPTION": "Public services of the province: catalogue, dossiers, tracking, officer actions.",
+    "DESCRIPTION": (
+        "Public services of the province: catalogue, dossiers, tracking, officer actions.\n\n"
+        "**Authentication.** The catalogue and tracking are public. For the rest, get a token "
+        "from `POST /api/v1/auth/token/` (user name, phone or e-mail, and password) and send "
+        "`Authorization: Token <token>`; the web session works too.\n\n"
+        '**Errors** are `{"error": {"code", "message", "fields"}}`: `code` is '
+        "stable (`invalid`, `not_found`, `conflict`, `invalid_transition`, "
+        "`idempotency_key_reused`, `throttled`…), `message` is for people, in the language "
+        "of `Accept-Language` (Vietnamese by default, or English), and `fields` maps each "
+        "invalid field to its messages.\n\n"
+        "**Submitting** a dossier takes an `Idempotency-Key` header: retrying with the same "
+        "key never creates a second dossier.\n\n"
+        "**Acting** on a dossier takes the `version` you last read as `expected_version`; "
+        "a dossier changed meanwhile answers 409 `conflict`.\n\n"
+        "Times are ISO 8601 with the province's offset; lists take `limit` and `offset`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

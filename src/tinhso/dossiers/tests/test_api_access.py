@@ -153,7 +153,17 @@ def test_list_filters(world, dossiers):
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=40)):
         assert listed(clerk, overdue="true") == {justice.code}
         assert listed(clerk, overdue="false") == {building.code}
-    for bad in [{"status": 99}, {"received_from": "yesterday"}, {"overdue": "perhaps"}]:
+    later = submit_online(world)
+    response = api_client(clerk).get("/api/v1/dossiers/", {"ordering": "submitted_at"})
+    assert response.json()["results"][-1]["code"] == later.code
+    response = api_client(clerk).get("/api/v1/dossiers/")
+    assert response.json()["results"][0]["code"] == later.code
+    for bad in [
+        {"status": 99},
+        {"received_from": "yesterday"},
+        {"overdue": "perhaps"},
+        {"ordering": "applicant_name"},
+    ]:
         response = api_client(clerk, "en").get("/api/v1/dossiers/", bad)
         assert response.status_code == 400, bad
         assert set(response.json()["error"]["fields"]) == set(bad)
