@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.catalog.excel import (
     COLUMNS,
@@ -37,6 +38,8 @@ from tinhso.catalog.services import procedure_version_publish
 from tinhso.org.roles import ROLE_LABELS
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# Django's own auth catalogue "translates" the bare word "version" as "version".
+VERSION_LABEL = pgettext_lazy("procedure version", "version")
 
 
 @admin.register(Field)
@@ -94,14 +97,19 @@ class ProcessStepInline(_ProcedurePartInline, admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "role":
             kwargs["form_class"] = RoleChoiceField
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "role":  # roles are managed with the users, not from here
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
 
 
 class ProcedureVersionInline(admin.TabularInline):
     """The frozen versions, newest first: read-only."""
 
     model = ProcedureVersion
-    fields = ("number", "created_at", "processing_days", "dossier_count")
+    fields = ("version_number", "created_at", "processing_days", "dossier_count")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -118,6 +126,10 @@ class ProcedureVersionInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=VERSION_LABEL)
+    def version_number(self, obj):
+        return obj.number
 
     @admin.display(description=_("processing time (working days)"))
     def processing_days(self, obj):
@@ -291,10 +303,14 @@ class ProcedureAdmin(admin.ModelAdmin):
 class ProcedureVersionAdmin(admin.ModelAdmin):
     """Frozen snapshots: read-only."""
 
-    list_display = ("procedure", "number", "created_at")
+    list_display = ("procedure", "version_number", "created_at")
     list_select_related = ("procedure",)
     search_fields = ("procedure__code", "procedure__name")
-    readonly_fields = ("procedure", "number", "created_at", "content_hash", "snapshot")
+    fields = readonly_fields = ("procedure", "version_number", "created_at", "snapshot")
+
+    @admin.display(description=VERSION_LABEL, ordering="number")
+    def version_number(self, obj):
+        return obj.number
 
     def has_add_permission(self, request):
         return False
