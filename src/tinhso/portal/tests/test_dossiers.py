@@ -1,5 +1,8 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import Delivery, Status
@@ -326,3 +329,19 @@ def test_rating_before_the_result_is_refused(client, world):
     client.force_login(world.citizen)
     client.post(reverse("portal:rate", args=[dossier.pk]), {"score": 4})
     assert not Rating.objects.exists()
+
+
+def test_my_dossiers_flags_due_soon(client, world):
+    dossier = walk_to_processing(world, submit_online(world))
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=timezone.now() + dt.timedelta(minutes=30))
+    client.force_login(world.citizen)
+    html = client.get(reverse("portal:my_dossiers")).content.decode()
+    assert "Sắp đến hạn" in html
+    assert "Quá hạn" not in html
+
+
+def test_header_links_officers_to_the_back_office(client, world):
+    client.force_login(world.citizen)
+    assert reverse("office:queue") not in client.get(reverse("portal:home")).content.decode()
+    client.force_login(world.clerk)
+    assert reverse("office:queue") in client.get(reverse("portal:home")).content.decode()

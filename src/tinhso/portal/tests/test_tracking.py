@@ -61,3 +61,13 @@ def test_tracking_is_rate_limited_per_address(client, world):
     assert "Đăng ký khai sinh" not in html  # nothing about the dossier
     other = client.get(reverse("portal:track"), {"code": dossier.code}, REMOTE_ADDR="10.1.1.1")
     assert other.status_code == 200
+
+
+def test_tracking_links_an_officer_of_the_agency_to_the_back_office(client, world):
+    dossier = submit_online(world)
+    client.force_login(world.clerk)
+    html = client.get(reverse("portal:track"), {"code": dossier.code}).content.decode()
+    assert reverse("office:dossier", args=[dossier.pk]) in html
+    client.force_login(world.other_specialist)  # another agency: no link
+    html = client.get(reverse("portal:track"), {"code": dossier.code}).content.decode()
+    assert reverse("office:dossier", args=[dossier.pk]) not in html
