@@ -3,7 +3,6 @@ statistics. Reads go through ``tinhso.dossiers.selectors``; writes through its s
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
 from urllib.parse import urlencode
@@ -12,8 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import DateTimeField, Value
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -47,7 +44,6 @@ QUEUE_ROW_FIELDS = (
     "assignee__first_name",
     "assignee__last_name",
 )
-FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 # Tab counts stop at this number ("1000+"): counting a whole province's dossiers on every page
 # view would cost more than the list itself.
 COUNT_CAP = 1000
@@ -145,13 +141,10 @@ def queue(request):
 
     qs = tab_qs(box)
     if box == "all":
-        # Newest registrations first, along the primary key index.
+        # Newest registrations first, along the primary key index (ordering by submitted_at
+        # would sort the agency's whole history). The other tabs keep the selector's deadline
+        # order, which the partial indexes on open dossiers answer directly.
         qs = qs.order_by("-pk")
-    else:
-        # Nearest appointment first, new dossiers (no appointment yet) last. Sorting on an
-        # expression keeps PostgreSQL from walking the whole due_at index, most of which holds
-        # long-closed dossiers: it finds the few open ones by agency and status, then sorts them.
-        qs = qs.order_by(Coalesce("due_at", Value(FAR_FUTURE, output_field=DateTimeField())), "pk")
     try:
         page_number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
