@@ -90,10 +90,12 @@ def uploads_check(uploads) -> None:
 
 
 def _visible(user):
-    """The dossiers ``user`` may see: their own, and those of their agency (selectors)."""
-    if not user.is_authenticated:
-        return Dossier.objects.none()
-    return selectors.dossier_list_for_officer(user) | selectors.dossier_list_for_applicant(user)
+    """The dossiers ``user`` may see (selectors): an officer those of their agency (all, for a
+    province administrator), anyone else their own. (A dossier an officer registers for someone
+    has no applicant account, so an officer never needs both.)"""
+    if selectors.officer_agency_id(user) is not None or selectors.officer_sees_all(user):
+        return selectors.dossier_list_for_officer(user)
+    return selectors.dossier_list_for_applicant(user)
 
 
 def _with_details(qs):
@@ -174,6 +176,7 @@ def files_removed_on_failure():
 
 
 # --- schema helpers ------------------------------------------------------------------------------
+ORDERINGS = ["submitted_at", "-submitted_at", "received_at", "-received_at", "due_at", "-due_at"]
 CODE = OpenApiParameter(
     "code", OpenApiTypes.STR, OpenApiParameter.PATH, description="The dossier code."
 )
@@ -191,6 +194,12 @@ LIST_FILTERS = [
     ),
     OpenApiParameter(
         "received_to", OpenApiTypes.DATE, description="Received on or before (local date)."
+    ),
+    OpenApiParameter(
+        "ordering",
+        OpenApiTypes.STR,
+        enum=ORDERINGS,
+        description="Sort order; newest submissions first by default.",
     ),
     OpenApiParameter(
         "overdue",
@@ -211,6 +220,7 @@ class DossierFilterSerializer(serializers.Serializer):
     received_from = serializers.DateField(required=False)
     received_to = serializers.DateField(required=False)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    ordering = serializers.ChoiceField(choices=ORDERINGS, required=False)
 
 
 @extend_schema_view(
@@ -258,6 +268,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             qs = qs.filter(**overdue)
         elif data.get("overdue") is False:
             qs = qs.exclude(**overdue)
+        if data.get("ordering"):
+            qs = qs.order_by(data["ordering"], "-pk")
         return qs
 
     def get_serializer_class(self):
