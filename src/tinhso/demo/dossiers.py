@@ -259,7 +259,9 @@ class Sim:
 
     def receive(self, at) -> None:
         d, cal = self.dossier, self.ctx.cal
-        actor = self._desk_officer()
+        # In person the clerk who registers the dossier receives it in the same request.
+        actor = self.events[0][0].actor if d.channel == Channel.IN_PERSON else None
+        actor = actor or self._desk_officer()
         from_status = d.status
         d.status = S.RECEIVED
         d.received_at = at

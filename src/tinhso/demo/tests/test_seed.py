@@ -75,8 +75,8 @@ def assert_histories_consistent():
             assert dossier.returned_at >= dossier.finished_at
         if dossier.status in {Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION}:
             assert dossier.paused_at and dossier.status_before_pause
-        if dossier.status not in {Status.NEW, Status.REFUSED}:
-            assert dossier.received_at and dossier.due_at
+        received = any(event.action == "receive" for event in events)
+        assert bool(dossier.received_at) == bool(dossier.due_at) == received
     counters = {(c.agency_id, f"{c.day:%y%m%d}"): c.last for c in DossierCounter.objects.all()}
     assert counters == dict(highest)
 
