@@ -54,6 +54,13 @@ class FieldAdmin(admin.ModelAdmin):
     def procedure_count(self, obj):
         return obj.procedure_count
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # The field's name is part of its procedures' search text.
+            for procedure in obj.procedures.all():
+                procedure_version_publish(procedure=procedure, actor=request.user)
+
 
 class _ProcedurePartInline:
     """Documents, fees and steps are part of the procedure: whoever may edit it may edit them."""

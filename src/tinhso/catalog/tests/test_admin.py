@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 
 from tinhso.catalog.excel import PROCEDURES, catalog_export_bytes
 from tinhso.catalog.models import Procedure, ProcedureVersion
+from tinhso.catalog.selectors import procedure_list
 from tinhso.core.models import AuditLog
 from tinhso.dossiers.tests.helpers import submit_online
 from tinhso.testing.factories import UserFactory
@@ -139,6 +140,17 @@ def test_admin_search_ignores_diacritics(client, superuser, world):
     assert [p.code for p in response.context["cl"].result_list] == [world.procedure.code]
     response = client.get(reverse(CHANGELIST), {"q": "GIẤY PHÉP"})
     assert [p.code for p in response.context["cl"].result_list] == [world.building_procedure.code]
+
+
+def test_renaming_a_field_updates_the_search_but_not_the_versions(client, superuser, world):
+    client.force_login(superuser)
+    field = world.procedure.field
+    url = reverse("admin:catalog_field_change", args=[field.pk])
+    response = client.post(url, {"code": field.code, "name": "Hộ tịch, chứng thực"})
+    assert response.status_code == 302
+    found = procedure_list(q="chung thuc")
+    assert {p.code for p in found} == {world.procedure.code, world.building_procedure.code}
+    assert ProcedureVersion.objects.count() == 2
 
 
 def test_export_the_selected_procedures(client, staff, world):
