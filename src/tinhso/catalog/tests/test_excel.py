@@ -404,3 +404,17 @@ def test_columns_are_found_by_key_in_any_order_and_labels_are_accepted(catalogue
     assert result.created == [procedure.code]
     assert procedure.online_level == Procedure.OnlineLevel.FULL
     assert procedure.steps.get().role.name == roles.ONE_STOP_CLERK
+
+
+def test_the_export_command_can_pick_procedures_by_code(catalogue, tmp_path):
+    path = tmp_path / "one.xlsx"
+    out = io.StringIO()
+    call_command("export_catalog", str(path), "--code", "1.000003.000.00.00.H30", stdout=out)
+    workbook = load_workbook(path)
+    codes = [row[0] for row in workbook[PROCEDURES].iter_rows(min_row=3, values_only=True)]
+    assert codes == ["1.000003.000.00.00.H30"]
+    assert out.getvalue().startswith("Wrote 1 procedure(s)")
+    with pytest.raises(CommandError, match="9.999999"):
+        call_command("export_catalog", str(path), "--code", "9.999999", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_catalog", str(tmp_path / "missing.xlsx"), stdout=io.StringIO())

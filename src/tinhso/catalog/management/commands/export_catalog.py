@@ -25,4 +25,4 @@ class Command(BaseCommand):
             workbook.save(path)
         except OSError as exc:
             raise CommandError(f"Cannot write {path}: {exc}") from exc
-        self.stdout.write(f"{procedures.count()} procedures written to {path}")
+        self.stdout.write(f"Wrote {procedures.count()} procedure(s) to {path}")
