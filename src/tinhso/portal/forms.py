@@ -95,7 +95,10 @@ class SubmitForm(forms.Form):
         required=False,
         validators=[phone_validator],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        help_text=_("The desk calls or texts this number about your dossier."),
+        help_text=_(
+            "The desk calls or texts this number about your dossier. Give a phone number, "
+            "an e-mail address or both."
+        ),
     )
     applicant_email = forms.EmailField(
         label=_("E-mail address"),
@@ -131,6 +134,8 @@ class SubmitForm(forms.Form):
             province_code=settings.PROVINCE_CODE
         )
         self.fields["applicant_ward"].empty_label = _("Choose your ward or commune")
+        for name in ("applicant_phone", "applicant_email"):  # at least one of the two
+            self.fields[name].hide_optional = True
         self.documents = list(documents)
         for doc in self.documents:
             self.fields[self.document_field(doc)] = forms.FileField(

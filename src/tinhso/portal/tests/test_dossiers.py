@@ -182,6 +182,9 @@ def test_dossier_page_shows_status_timeline_and_files(client, world):
     assert world.clerk.full_name not in html  # no officer's personal data
     for f in dossier.files.all():
         assert f.original_name in html
+        assert reverse("dossiers:file", args=[dossier.pk, f.pk]) in html
+    assert reverse("dossiers:slip", args=[dossier.pk, "01"]) in html
+    assert reverse("dossiers:slip", args=[dossier.pk, "02"]) not in html
 
 
 # --- supplement ----------------------------------------------------------------------------------
