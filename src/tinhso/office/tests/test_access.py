@@ -84,3 +84,20 @@ def test_a_refused_action_by_an_unknown_name_is_404(client, world):
     client.force_login(world.clerk)
     response = client.post(reverse("office:dossier_action", args=[dossier.pk, "explode"]), {})
     assert response.status_code == 404
+
+
+def test_the_dossier_page_links_the_files_and_the_slips_that_apply(client, world):
+    from tinhso.dossiers import services
+    from tinhso.dossiers.tests.helpers import checklist
+
+    dossier = submit_online(world)
+    client.force_login(world.clerk)
+    body = client.get(reverse("office:dossier", args=[dossier.pk])).content.decode()
+    first_file = dossier.files.first()
+    assert reverse("dossiers:file", args=[dossier.pk, first_file.pk]) in body
+    assert reverse("dossiers:slip", args=[dossier.pk, "01"]) not in body  # not received yet
+    services.dossier_receive(dossier=dossier, actor=world.clerk, checklist=checklist(dossier))
+    body = client.get(reverse("office:dossier", args=[dossier.pk])).content.decode()
+    assert reverse("dossiers:slip", args=[dossier.pk, "01"]) in body
+    assert reverse("dossiers:slip", args=[dossier.pk, "05"]) in body
+    assert reverse("dossiers:slip", args=[dossier.pk, "03"]) not in body
