@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from tinhso.catalog import selectors as catalog_selectors
 from tinhso.catalog.models import Procedure, RequiredDocument
 from tinhso.core.calendar import get_calendar
-from tinhso.core.ratelimit import client_ip, rate_limit_hit
+from tinhso.core.ratelimit import client_ip, rate_limit_hit, rate_parse
 from tinhso.dossiers import selectors as dossier_selectors
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, FileKind, Status
@@ -481,7 +481,9 @@ def track(request):
     not_found = False
     if form.is_bound:
         if rate_limit_hit(f"track:{client_ip(request)}", settings.TRACKING_RATE_LIMIT):
-            return render(request, "portal/429.html", status=429)
+            response = render(request, "portal/429.html", status=429)
+            response["Retry-After"] = str(rate_parse(settings.TRACKING_RATE_LIMIT)[1])
+            return response
         if form.is_valid():
             dossier = dossier_selectors.dossier_get_by_code(form.cleaned_data["code"])
             not_found = dossier is None

@@ -25,6 +25,20 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
+# Every visible form control has a label, and nothing is wider than a small phone.
+CHECK_PAGE = """() => {
+  const unlabelled = [...document.querySelectorAll("input, select, textarea")]
+    .filter((el) => el.type !== "hidden" && (!el.labels || el.labels.length === 0))
+    .map((el) => el.name || el.id);
+  return {unlabelled, overflow: document.documentElement.scrollWidth > window.innerWidth};
+}"""
+
+
+def check_page(page) -> None:
+    result = page.evaluate(CHECK_PAGE)
+    assert result == {"unlabelled": [], "overflow": False}, page.url
+
+
 def test_a_citizen_submits_online_and_tracks_the_dossier(page, world, tmp_path):
     world.center.address = "Số 2 đường Hòa Bình, phường Ninh Kiều"
     world.center.phone = "0292 3 820 000"
@@ -36,8 +50,11 @@ def test_a_citizen_submits_online_and_tracks_the_dossier(page, world, tmp_path):
         files.append(path)
 
     # Sign in with the phone number.
+    page.set_viewport_size({"width": 360, "height": 780})
     page.goto("/")
+    check_page(page)
     page.get_by_role("link", name="Đăng nhập").click()
+    check_page(page)
     page.get_by_label("Số điện thoại hoặc địa chỉ thư điện tử").fill("0912345678")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
@@ -50,10 +67,12 @@ def test_a_citizen_submits_online_and_tracks_the_dossier(page, world, tmp_path):
     assert "Tìm thấy 1 thủ tục" in page.locator("#results-heading").inner_text()
     page.get_by_role("link", name="Đăng ký khai sinh").click()
     assert "Số 2 đường Hòa Bình" in page.content()
+    check_page(page)
 
     # Submit online: the form is prefilled from the account.
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").first.click()
     assert page.get_by_label("Họ và tên người nộp").input_value() == "Nguyễn Văn An"
+    check_page(page)
     page.get_by_label("Số căn cước công dân (CCCD) hoặc mã số thuế").fill("092090001234")
     page.get_by_label("Nội dung yêu cầu").fill("Đăng ký khai sinh cho con gái")
     page.get_by_label("Tờ khai đăng ký khai sinh").set_input_files(files[0])
@@ -68,6 +87,7 @@ def test_a_citizen_submits_online_and_tracks_the_dossier(page, world, tmp_path):
     assert dossier.status == Status.NEW
     assert dossier.files.count() == 2
     assert code in page.locator("h1").inner_text()
+    check_page(page)
     screenshot(page, "portal-dossier.png")
 
     # Signed out, tracking by code shows progress but nothing personal.
@@ -84,3 +104,4 @@ def test_a_citizen_submits_online_and_tracks_the_dossier(page, world, tmp_path):
     for personal in ("Nguyễn Văn An", "092090001234", "0912345678", world.citizen.email):
         assert personal not in html
     assert page.get_by_role("link", name="Xem toàn bộ hồ sơ").count() == 0
+    check_page(page)
