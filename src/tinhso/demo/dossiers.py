@@ -69,7 +69,7 @@ OPEN_TARGETS |= {S.FINANCIAL_OBLIGATION, S.FINISHED}
 # so the finished dossiers come out near 60% early, 25% on time and 15% late.
 OUTCOMES = [("early", 0.72), ("on_time", 0.14), ("late", 0.14)]
 # Dossiers still open lean late, so that some are overdue now.
-OPEN_OUTCOMES = [("early", 0.4), ("on_time", 0.25), ("late", 0.35)]
+OPEN_OUTCOMES = [("early", 0.35), ("on_time", 0.2), ("late", 0.45)]
 
 REFUSE_REASONS = [
     "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan.",
@@ -193,6 +193,7 @@ class Context:
     submission_file: StoredFile
     supplement_file: StoredFile
     result_file: StoredFile
+    persona_dossiers: int = 0
 
     def officer(self, agency_id: int, role: str):
         users = self.people.get(f"{agency_id}:{role}")
@@ -557,8 +558,8 @@ def _pick_cut(ctx: Context, target: int, plan: Plan) -> tuple[float, str | None]
         return start + rng.uniform(0.05, 0.95) * (end - start), None
     if target == S.RECEIVED:
         return rng.uniform(0.02, 0.98) * m["forward0"], None
-    if target == S.PROCESSING:
-        return rng.uniform(m["forward0"], m["finish"]), None
+    if target == S.PROCESSING:  # rather late in the process: some are overdue by now
+        return m["forward0"] + rng.random() ** 0.5 * (m["finish"] - m["forward0"]), None
     if target == S.SUPPLEMENT_REQUESTED:
         key = "pause" if "pause" in m else "pre_pause"
         if key not in m:
@@ -641,7 +642,12 @@ def _applicant(ctx: Context, spec, channel, ward: Ward | None) -> dict:
     citizens = ctx.people["citizens"]
     user = None
     if channel == Channel.ONLINE:
-        user = citizens[0] if rng.random() < 0.12 else rng.choice(citizens)
+        # The persona citizen (congdan) files a handful: their first online dossiers.
+        if ctx.persona_dossiers < 6 or rng.random() < 0.03:
+            user = citizens[0]
+            ctx.persona_dossiers += 1
+        else:
+            user = rng.choice(citizens[1:] or citizens)
     organisation = spec.applicants == Procedure.Applicants.ORGANISATION or (
         spec.applicants == Procedure.Applicants.BOTH and rng.random() < 0.3
     )
@@ -670,8 +676,11 @@ def _new_sim(ctx: Context, seeded: SeededProcedure, target: int) -> Sim:
     procedure, spec = seeded.procedure, seeded.spec
     version = procedure.current_version
     online_ok = procedure.online_level != Procedure.OnlineLevel.NONE
-    if target in {S.NEW, S.REFUSED}:
-        channel = Channel.ONLINE if online_ok and rng.random() < 0.8 else Channel.POSTAL
+    if target in {S.NEW, S.REFUSED}:  # waiting at the desk: online or by post only
+        if online_ok and (rng.random() < 0.8 or not procedure.accepts_postal):
+            channel = Channel.ONLINE
+        else:
+            channel = Channel.POSTAL if procedure.accepts_postal else Channel.IN_PERSON
     else:
         roll = rng.random()
         if online_ok and roll < 0.5:
@@ -717,7 +726,9 @@ def _anchor(ctx: Context, target: int) -> dt.datetime:
 
 def _simulate(ctx: Context, catalogue: list[SeededProcedure], target: int) -> Sim:
     rng = ctx.rng
-    weights = [item.spec.weight for item in catalogue]
+    # A ward procedure is published once per ward: its weight is shared among them.
+    copies = Counter(item.spec.nid for item in catalogue)
+    weights = [item.spec.weight / copies[item.spec.nid] for item in catalogue]
     for _attempt in range(30):
         if target == S.FINANCIAL_OBLIGATION:
             pool = [item for item in catalogue if item.spec.obligation]

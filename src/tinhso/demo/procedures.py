@@ -194,7 +194,7 @@ PROCEDURES = [
       [("Phí cung cấp thông tin lý lịch tư pháp", 200000,
         "Sinh viên, người có công với cách mạng: 100.000 đ/lần")],
       "Phiếu lý lịch tư pháp", L_LLTP,
-      inter=("ca", "Tra cứu, xác minh thông tin lý lịch tư pháp về án tích"), weight=9),
+      inter=("ca", "Tra cứu, xác minh thông tin lý lịch tư pháp về án tích"), weight=12),
     P("2.000505", "Cấp Phiếu lý lịch tư pháp cho cơ quan nhà nước, cơ quan tiến hành tố tụng",
       "lltp", "stp", "10", PARTIAL, ORG,
       [d("Văn bản yêu cầu cấp Phiếu lý lịch tư pháp")],

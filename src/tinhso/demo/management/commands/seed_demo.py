@@ -13,6 +13,7 @@ from tinhso.demo.agencies import agencies_seed
 from tinhso.demo.dossiers import dossiers_seed
 from tinhso.demo.people import PASSWORD, logins_table, people_seed
 from tinhso.demo.procedures import procedures_seed
+from tinhso.dossiers.models import Dossier
 from tinhso.org.models import Ward
 
 
@@ -50,7 +51,11 @@ class Command(BaseCommand):
         officers = len({u.pk for key, users in people.items() if key != "citizens" for u in users})
         say(f"Officers: {officers}, citizens: {len(people['citizens'])}")
         with tqdm(
-            total=None, desc="Dossiers", unit="", disable=not verbosity, file=self.stderr
+            total=max(0, dossiers - Dossier.objects.count()),
+            desc="Dossiers",
+            unit="",
+            disable=not verbosity,
+            file=self.stderr,
         ) as bar:
 
             def progress(step, _bar=bar):
