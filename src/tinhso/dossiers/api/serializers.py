@@ -3,6 +3,7 @@ see it (the applicant, the officers of the agencies concerned); tracking has its
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -236,6 +237,12 @@ id_number_field = serializers.RegexField(
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class WardField(serializers.PrimaryKeyRelatedField):
+    """A ward by its code; typed plainly so the schema does not depend on the database's
+    integer range."""
+
+
 class DossierSubmitSerializer(serializers.Serializer):
     """A dossier submitted online, as ``multipart/form-data``.
 
@@ -262,7 +269,7 @@ class DossierSubmitSerializer(serializers.Serializer):
     )
     applicant_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    applicant_ward = serializers.PrimaryKeyRelatedField(
+    applicant_ward = WardField(
         queryset=Ward.objects.all(), required=False, allow_null=True, help_text="Ward code."
     )
     organisation_name = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -354,7 +361,7 @@ class ActionSerializer(serializers.Serializer):
         min_value=0, required=False, help_text="send_back: index of an earlier step."
     )
     amount = serializers.IntegerField(
-        min_value=1, max_value=10**12, required=False, help_text="request_payment: VND."
+        min_value=1, max_value=2_147_483_647, required=False, help_text="request_payment: VND."
     )
     reference = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text="confirm_payment."

@@ -186,6 +186,9 @@ def test_missing_and_wrong_parameters(world):
     bad("forward", {"assignee"}, assignee="me")
     bad("forward", {"assignee"}, assignee=world.citizen.pk)  # not an officer
     bad("request_payment", {"amount"}, amount=-5)
+    bad("request_payment", {"amount"}, amount=3_000_000_000)  # beyond the column
+    bad("forward", {"assignee"}, assignee=10**20)
+    bad("send_back", {"to_step"}, to_step="first", comment="x")
     bad("return_result", {"delivery"}, delivery="pigeon")
     response = api_client(world.clerk).post(
         f"/api/v1/dossiers/{dossier.code}/actions/refuse/", {"reason": "x"}, format="json"

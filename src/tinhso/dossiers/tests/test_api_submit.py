@@ -280,6 +280,8 @@ def test_wrong_types(world, settings):
     _bad(world, settings, data, "document_ids")
     _bad(world, settings, submission(world.procedure, applicant_kind="martian"), "applicant_kind")
     _bad(world, settings, submission(world.procedure, applicant_ward="abc"), "applicant_ward")
+    _bad(world, settings, submission(world.procedure, applicant_ward=10**20), "applicant_ward")
+    _bad(world, settings, submission(world.procedure, applicant_ward=-1), "applicant_ward")
     _bad(
         world, settings, submission(world.procedure, applicant_email="not-mail"), "applicant_email"
     )
