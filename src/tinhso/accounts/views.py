@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -80,11 +82,19 @@ def register(request):
             )
         form = RegisterForm(request.POST)
         if form.is_valid():
-            user = form.save()
-            audit_log_write(actor=user, action="account.register", obj=user)
-            auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-            messages.success(request, _("Welcome! Your account has been created."))
-            return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+            try:
+                with transaction.atomic():
+                    user = form.save()
+                    audit_log_write(actor=user, action="account.register", obj=user)
+            except (IntegrityError, ValidationError):
+                # Someone registered the same phone or e-mail a moment ago.
+                form.add_error(
+                    None, _("An account with this phone number or e-mail address already exists.")
+                )
+            else:
+                auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+                messages.success(request, _("Welcome! Your account has been created."))
+                return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
     else:
         form = RegisterForm()
     return render(request, "accounts/register.html", {"form": form, "next": _next_url(request)})

@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
 from tinhso.catalog import selectors as catalog_selectors
@@ -196,6 +196,7 @@ def _service_errors_to_form(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+@never_cache
 @login_required
 def submit(request, pk: int):
     procedure = _procedure_or_404(pk)
@@ -267,6 +268,7 @@ def _flag(dossier: Dossier, soon) -> str:
     return ""
 
 
+@never_cache
 @login_required
 def my_dossiers(request):
     dossiers = dossier_selectors.dossier_list_for_applicant(request.user)
@@ -364,6 +366,7 @@ def _dossier_page(request, dossier: Dossier, *, status: int = 200, **forms):
     return render(request, "portal/dossier.html", context, status=status)
 
 
+@never_cache
 @login_required
 def dossier_detail(request, pk: int):
     return _dossier_page(request, _my_dossier_or_404(request, pk))
@@ -411,6 +414,7 @@ def dossier_supplement(request, pk: int):
     )
 
 
+@never_cache
 @login_required
 def dossier_withdraw(request, pk: int):
     dossier = _my_dossier_or_404(request, pk)
@@ -474,6 +478,7 @@ def _full_page_url(user, dossier: Dossier) -> str | None:
     return _url_or_none("office:dossier", dossier.pk)
 
 
+@never_cache
 def track(request):
     """Public tracking by code: procedure, status, dates and agencies; never personal data."""
     form = TrackForm(request.GET if "code" in request.GET else None)

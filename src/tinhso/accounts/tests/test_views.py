@@ -145,3 +145,16 @@ def test_login_page_keeps_the_door_open_for_vneid(client, db):
     assert "Đăng nhập bằng VNeID" in html
     assert "disabled" in html
     assert 'autocomplete="current-password"' in html
+
+
+def test_register_race_on_the_same_phone_is_a_message_not_a_crash(client, world, monkeypatch):
+    from tinhso.accounts.forms import RegisterForm
+
+    monkeypatch.setattr(RegisterForm, "clean_phone", lambda self: self.cleaned_data["phone"])
+    response = _register(client, phone=world.citizen.phone)
+    assert response.status_code == 200
+    assert (
+        "Đã có tài khoản dùng số điện thoại hoặc địa chỉ thư điện tử này"
+        in response.content.decode()
+    )
+    assert User.objects.filter(phone=world.citizen.phone).count() == 1

@@ -348,3 +348,10 @@ def test_header_links_officers_to_the_back_office(client, world):
     assert reverse("office:queue") not in client.get(reverse("portal:home")).content.decode()
     client.force_login(world.clerk)
     assert reverse("office:queue") in client.get(reverse("portal:home")).content.decode()
+
+
+def test_personal_pages_are_not_cached(client, world):
+    dossier = submit_online(world)
+    client.force_login(world.citizen)
+    for url in (reverse("portal:my_dossiers"), reverse("portal:dossier", args=[dossier.pk])):
+        assert "no-store" in client.get(url)["Cache-Control"]
