@@ -157,3 +157,14 @@ def test_manifest_makes_the_portal_installable(client, db):
     for icon in data["icons"]:
         assert client.get(icon["src"]).status_code == 200
     assert reverse("portal:manifest") in client.get(reverse("portal:home")).content.decode()
+
+
+def test_committed_icons_have_their_sizes():
+    from PIL import Image
+
+    from tinhso.portal.icons import OUT, SIZES
+
+    for size in SIZES:
+        with Image.open(OUT / f"icon-{size}.png") as image:
+            assert image.size == (size, size)
+            assert image.format == "PNG"

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -202,6 +203,7 @@ def test_supplement_shows_what_was_asked_and_hands_it_in(client, world, asked):
     client.force_login(world.citizen)
     html = client.get(reverse("portal:dossier", args=[asked.pk])).content.decode()
     assert "Thiếu bản sao giấy chứng sinh có chứng thực." in html
+    assert re.search(r'<input type="file" name="files"[^>]*multiple', html)
     response = client.post(
         reverse("portal:supplement", args=[asked.pk]),
         {"expected_version": asked.version, "files": [pdf_upload("bo-sung.pdf")], "comment": ""},
