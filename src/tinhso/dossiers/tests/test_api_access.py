@@ -309,3 +309,16 @@ def test_drf_create_token_command(world):
     client = api_client()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get("/api/v1/dossiers/").status_code == 200
+
+
+def test_lists_and_details_do_not_query_per_row(world, django_assert_max_num_queries):
+    for _ in range(6):
+        submit_online(world)
+    dossier = submit_online(world)
+    client = api_client(world.clerk)
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/dossiers/").json()["count"] == 7
+    with django_assert_max_num_queries(4):
+        assert client.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert len(api_client().get("/api/v1/procedures/").json()["results"]) == 2
