@@ -86,7 +86,13 @@ def dossier_list_for_applicant(user) -> QuerySet[Dossier]:
 
 
 def dossier_get_by_code(code: str) -> Dossier | None:
-    return _base().filter(code=code.strip()).first()
+    """Public tracking: the dossier with only the names the page shows joined (not the frozen
+    procedure version nor the assignee, which it never shows)."""
+    return (
+        Dossier.objects.select_related("procedure", "receiving_agency", "agency", "current_agency")
+        .filter(code=code.strip())
+        .first()
+    )
 
 
 def dossier_user_can_see(user, dossier: Dossier) -> bool:
