@@ -128,8 +128,12 @@ class SubmitForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, documents=(), **kwargs):
+    def __init__(self, *args, documents=(), applicants: str = "both", **kwargs):
         super().__init__(*args, **kwargs)
+        if applicants in ApplicantKind.values:  # the procedure is for one kind only
+            kind = self.fields["applicant_kind"]
+            kind.choices = [c for c in kind.choices if c[0] == applicants]
+            kind.initial = applicants
         self.fields["applicant_ward"].queryset = Ward.objects.filter(
             province_code=settings.PROVINCE_CODE
         )
@@ -256,3 +260,7 @@ class TrackForm(forms.Form):
         help_text=_("As printed on your receipt, e.g. 000.00.01.H30-260105-0001."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+    def clean_code(self):
+        # Agency codes are upper case: "000.00.01.h30-…" typed on a phone still matches.
+        return "".join(self.cleaned_data["code"].split()).upper()

@@ -206,7 +206,9 @@ def submit(request, pk: int):
     documents = procedure.current_version.documents
     files_lost = False
     if request.method == "POST":
-        form = SubmitForm(request.POST, request.FILES, documents=documents)
+        form = SubmitForm(
+            request.POST, request.FILES, documents=documents, applicants=procedure.applicants
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -243,7 +245,11 @@ def submit(request, pk: int):
         files_lost = bool(request.FILES)
         status = 400
     else:
-        form = SubmitForm(initial=_submit_initial(request.user), documents=documents)
+        form = SubmitForm(
+            initial=_submit_initial(request.user),
+            documents=documents,
+            applicants=procedure.applicants,
+        )
         status = 200
     return render(
         request,

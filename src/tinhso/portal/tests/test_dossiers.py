@@ -357,3 +357,20 @@ def test_personal_pages_are_not_cached(client, world):
     client.force_login(world.citizen)
     for url in (reverse("portal:my_dossiers"), reverse("portal:dossier", args=[dossier.pk])):
         assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_a_procedure_for_organisations_only_offers_that_kind(client, world):
+    world.procedure.applicants = "organisation"
+    world.procedure.save()
+    client.force_login(world.citizen)
+    form = client.get(_submit_url(world)).context["form"]
+    assert [value for value, _label in form.fields["applicant_kind"].choices] == ["organisation"]
+    response = client.post(_submit_url(world), _form_data(world))  # as a citizen
+    assert "applicant_kind" in response.context["form"].errors
+    assert not Dossier.objects.exists()
+    response = client.post(
+        _submit_url(world),
+        _form_data(world, applicant_kind="organisation", organisation_name="Công ty TNHH An Bình"),
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.get().organisation_name == "Công ty TNHH An Bình"

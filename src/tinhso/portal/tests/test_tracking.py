@@ -72,3 +72,9 @@ def test_tracking_links_an_officer_of_the_agency_to_the_back_office(client, worl
     client.force_login(world.other_specialist)  # another agency: no link
     html = client.get(reverse("portal:track"), {"code": dossier.code}).content.decode()
     assert reverse("office:dossier", args=[dossier.pk]) not in html
+
+
+def test_tracking_accepts_a_code_typed_in_lower_case(client, world):
+    dossier = submit_online(world)
+    response = client.get(reverse("portal:track"), {"code": dossier.code.lower()})
+    assert response.context["dossier"] == dossier
