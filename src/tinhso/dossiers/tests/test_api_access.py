@@ -23,6 +23,8 @@ PERSONAL = ["Nguyễn Văn An", "092090001234", "0912345678", "an@example.vn"]
 
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
+    cache.clear()  # throttling counts live in the cache: start and leave it empty
+    yield
     cache.clear()
 
 

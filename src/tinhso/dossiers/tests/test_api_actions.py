@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
+    cache.clear()  # throttling counts live in the cache: start and leave it empty
+    yield
     cache.clear()
 
 
