@@ -102,3 +102,27 @@ def dossier_user_can_see(user, dossier: Dossier) -> bool:
     if dossier.applicant_id == user.pk:
         return True
     return dossier_list_for_officer(user).filter(pk=dossier.pk).exists()
+
+
+def dossier_code_prefix(term: str) -> str | None:
+    """The term as a dossier code prefix (``000.00.01.H30-2611…``), or None if it is not one."""
+    import re
+
+    term = (term or "").strip().upper()
+    return term if re.match(r"^[0-9A-Z]{2,3}\.[0-9A-Z]{2}\.", term) else None
+
+
+def dossier_search(qs: QuerySet[Dossier], term: str) -> QuerySet[Dossier]:
+    """Narrow ``qs`` by a search term: a dossier code prefix is looked up on the code index;
+    anything else matches part of the code, the applicant's name or the procedure's name."""
+    term = (term or "").strip()
+    if not term:
+        return qs
+    prefix = dossier_code_prefix(term)
+    if prefix:
+        return qs.filter(code__startswith=prefix)
+    return qs.filter(
+        Q(code__icontains=term)
+        | Q(applicant_name__icontains=term)
+        | Q(procedure__name__icontains=term)
+    )

@@ -131,20 +131,19 @@ def queue(request):
         status = filters.cleaned_data["status"]
 
     def tab_qs(name):
-        qs = selectors.dossier_queue(user, box=name, q=q or "", status=status)
+        qs = selectors.dossier_queue(user, box=name, status=status)
+        qs = selectors.dossier_search(qs, q or "")
         return filters.apply(qs) if filters.is_bound else qs
-
-    tabs = []
-    for name, label in TABS:
-        count, more = _capped_count(tab_qs(name))
-        tabs.append({"name": name, "label": label, "count": count, "more": more})
 
     qs = tab_qs(box)
     if box == "all":
         # Newest registrations first, along the primary key index (ordering by submitted_at
         # would sort the agency's whole history). The other tabs keep the selector's deadline
         # order, which the partial indexes on open dossiers answer directly.
-        qs = qs.order_by("-pk")
+        # A code prefix search finds its few rows on the code index, then sorts them.
+        qs = qs.order_by(
+            *(("-submitted_at", "-pk") if selectors.dossier_code_prefix(q or "") else ("-pk",))
+        )
     try:
         page_number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
@@ -161,11 +160,18 @@ def queue(request):
         .in_bulk(ids)
     )
     rows = [by_id[pk] for pk in ids if pk in by_id]
+    has_next = len(ids) > PAGE_SIZE
+    tabs = []
+    for name, label in TABS:
+        if name == box and page_number == 1 and not has_next:
+            count, more = len(ids), False  # the page holds them all: no need to count
+        else:
+            count, more = _capped_count(tab_qs(name))
+        tabs.append({"name": name, "label": label, "count": count, "more": more})
     # Each procedure version (with its steps) once, not once per row.
     versions = ProcedureVersion.objects.only("snapshot").in_bulk(
         {dossier.procedure_version_id for dossier in rows}
     )
-    has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     now = timezone.now()
     soon = get_calendar().add_working_days(now, settings.DUE_SOON_WORKING_DAYS)

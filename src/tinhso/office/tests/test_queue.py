@@ -83,6 +83,8 @@ def test_search_and_filters(client, world, dossiers):
     d = {key: value.code for key, value in dossiers.items()}
     client.force_login(world.admin)
     assert codes(get(client, tab="all", q=d["mine"])) == {d["mine"]}
+    assert codes(get(client, tab="all", q=d["mine"].lower())) == {d["mine"]}  # a code prefix
+    assert codes(get(client, tab="all", q=d["mine"][-4:])) == {d["mine"]}  # part of a code
     assert codes(get(client, tab="all", q="giấy phép xây")) == {d["building"]}
     assert codes(get(client, tab="all", q="Nguyễn Văn An")) == set(d.values())
     assert codes(get(client, tab="all", status=4)) == {d["at_justice"]}
