@@ -149,7 +149,9 @@ def test_seed_demo_builds_the_province_once_and_tops_dossiers_up():
     codes = list(Dossier.objects.values_list("code", flat=True))
     assert len(codes) == len(set(codes))
     assert Dossier.objects.filter(supplement_count__gt=0).exists()
-    assert Dossier.objects.filter(fee_paid_at__isnull=False).exists()
+    obligations = Dossier.objects.filter(status=Status.FINANCIAL_OBLIGATION)
+    assert obligations.exists()
+    assert all(d.fee_amount > 0 and d.procedure.field.code == "datdai" for d in obligations)
     assert Dossier.objects.filter(applicant__username="congdan").exists()
     finished = Counter(Dossier.objects.exclude(timeliness="").values_list("timeliness", flat=True))
     assert finished["early"] > finished["on_time"] > 0 and finished["late"] > 0
