@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from tinhso.core.env import env_int
 from tinhso.dossiers.constants import ACTIVE_STATUSES, CLOSED_STATUSES, Status, Timeliness
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.selectors import officer_agency_id, officer_sees_all
@@ -48,6 +50,7 @@ class Statistics:
     by_agency: list[tuple[Agency, Row]] = field(default_factory=list)
     by_month: list[tuple[dt.date, Row]] = field(default_factory=list)
     total: Row = field(default_factory=Row)
+    computed_at: dt.datetime | None = None
 
 
 def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -111,4 +114,22 @@ def statistics_dossiers(user, *, year: int, now: dt.datetime | None = None) -> S
         ((agencies[pk], row) for pk, row in per_agency.items()), key=lambda pair: pair[0].name
     )
     by_month = [(dt.date(year, m, 1), per_month[m]) for m in range(1, 13)]
-    return Statistics(year=year, by_agency=by_agency, by_month=by_month, total=total)
+    return Statistics(
+        year=year, by_agency=by_agency, by_month=by_month, total=total, computed_at=now
+    )
+
+
+def statistics_dossiers_cached(user, *, year: int) -> Statistics:
+    """``statistics_dossiers`` kept for ``STATS_CACHE_SECONDS`` (default 5 minutes) per scope
+    and year: a province's year is close to a million rows, and the figures of a dashboard
+    need not be fresher than that. ``Statistics.computed_at`` says when they were counted."""
+    seconds = env_int("STATS_CACHE_SECONDS", 300)
+    if seconds <= 0:
+        return statistics_dossiers(user, year=year)
+    scope = "all" if officer_sees_all(user) else f"agency-{officer_agency_id(user)}"
+    key = f"office:stats:v1:{scope}:{year}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = statistics_dossiers(user, year=year)
+        cache.set(key, stats, seconds)
+    return stats

@@ -27,7 +27,7 @@ from tinhso.dossiers.models import Dossier, DossierEvent
 from tinhso.dossiers.workflow import TRANSITIONS, ConflictError, TransitionError
 from tinhso.office import forms
 from tinhso.office.charts import bar_chart
-from tinhso.office.selectors import statistics_dossiers
+from tinhso.office.selectors import statistics_dossiers_cached
 
 PAGE_SIZE = 50
 # What a row of the queue shows.
@@ -387,7 +387,7 @@ def desk_new(request):
 # --- statistics ----------------------------------------------------------------------------------
 def _statistics(request):
     filters = forms.StatsFilterForm(request.GET or None)
-    return filters, statistics_dossiers(request.user, year=filters.selected_year())
+    return filters, statistics_dossiers_cached(request.user, year=filters.selected_year())
 
 
 @require_GET

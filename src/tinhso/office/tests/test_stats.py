@@ -14,6 +14,17 @@ from tinhso.office.selectors import statistics_dossiers
 from tinhso.testing.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_stale_statistics():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -127,3 +138,13 @@ def test_one_query_for_the_numbers(known, django_assert_max_num_queries):
     known.admin.has_perm("dossiers.view_all_agencies")  # the permission cache, loaded at login
     with django_assert_max_num_queries(2):  # the grouped counts, then the agencies' names
         statistics_dossiers(known.admin, year=2025)
+
+
+def test_the_page_keeps_the_figures_a_few_minutes(client, world, monkeypatch):
+    client.force_login(world.admin)
+    receive(world)
+    assert client.get(reverse("office:stats")).context["data"].total.received == 1
+    receive(world)
+    assert client.get(reverse("office:stats")).context["data"].total.received == 1
+    monkeypatch.setenv("STATS_CACHE_SECONDS", "0")
+    assert client.get(reverse("office:stats")).context["data"].total.received == 2
