@@ -473,7 +473,7 @@ def _chain(steps: list[dict], reject: bool) -> list[tuple[int, str]]:
 @dataclass
 class Plan:
     items: list  # (E, action)
-    marks: dict  # name -> E (interval bounds used to place the cut)
+    marks: dict  # name -> E, or (start E, end E) of an interval, to place the cut
 
 
 def _plan(
@@ -484,7 +484,7 @@ def _plan(
     days = float(Decimal(d.procedure_version.snapshot["processing_days"]))
     total = days * ds
     items: list[tuple[float, str]] = []
-    marks: dict[str, float] = {}
+    marks: dict = {}
     # Before the desk receives it (online and postal dossiers wait in the desk's queue).
     if d.channel == Channel.IN_PERSON:
         items.append((0.0, "submit"))
@@ -519,7 +519,7 @@ def _plan(
     for budget in budgets:
         running += budget * scale
         ends.append(running)
-    pauses = []  # (w, action, resume action, length)
+    pauses = []  # (w, action, resuming action, length, mark)
     if mid_supplement and len(ends) > 2:
         w = ends[0] + rng.uniform(0.2, 0.8) * (ends[1] - ends[0])
         pauses.append((w, "request_supplement", "supplement", rng.randint(1, 6) * ds, "pause"))
@@ -755,7 +755,8 @@ def _simulate(ctx: Context, catalogue: list[SeededProcedure], target: int) -> Si
         if cut is None:
             continue
         _play(ctx, sim, plan, *cut, anchor=_anchor(ctx, target))
-        if sim.dossier.status == target:
+        year_ago = ctx.now - dt.timedelta(days=365)
+        if sim.dossier.status == target and sim.dossier.submitted_at >= year_ago:
             return sim
     raise RuntimeError(f"could not plan a dossier with status {target}")  # pragma: no cover
 

@@ -491,41 +491,81 @@ class SeededProcedure:
     spec: P
 
 
-def _sync_children(procedure: Procedure, spec: P, steps: list[tuple], groups) -> None:
-    for order, (name, originals, copies) in enumerate(spec.docs, start=1):
+def _wanted_children(spec: P, steps: list[tuple], groups) -> tuple[list, list, list]:
+    documents = [
+        (order, name, originals, copies, True)
+        for order, (name, originals, copies) in enumerate(spec.docs, start=1)
+    ]
+    process = [
+        (order, name, groups[role].pk, at_desk, agency.pk if agency else None, budget)
+        for order, (name, role, at_desk, agency, budget) in enumerate(steps, start=1)
+    ]
+    fees = [(name, amount, note) for name, amount, note in spec.fees]
+    return documents, process, fees
+
+
+def _current_children(procedure: Procedure) -> tuple[list, list, list]:
+    documents = [
+        (d.order, d.name, d.originals, d.copies, d.is_required) for d in procedure.documents.all()
+    ]
+    process = [
+        (s.order, s.name, s.role_id, s.at_desk, s.agency_id, s.budget_days)
+        for s in procedure.steps.all()
+    ]
+    fees = [(f.name, f.amount, f.note) for f in procedure.fees.all()]
+    return documents, process, fees
+
+
+def _sync_children(procedure: Procedure, wanted: tuple[list, list, list]) -> None:
+    """Make the procedure's documents, steps and fees the wanted ones, keeping the rows (and so
+    the ids the published snapshot refers to) of documents that stay."""
+    documents, process, fees = wanted
+    for order, name, originals, copies, required in documents:
         RequiredDocument.objects.update_or_create(
             procedure=procedure,
             order=order,
-            defaults={"name": name, "originals": originals, "copies": copies, "is_required": True},
+            defaults={
+                "name": name,
+                "originals": originals,
+                "copies": copies,
+                "is_required": required,
+            },
         )
-    procedure.documents.filter(order__gt=len(spec.docs)).delete()
-    for order, (name, role, at_desk, agency, budget) in enumerate(steps, start=1):
+    procedure.documents.filter(order__gt=len(documents)).delete()
+    for order, name, role_id, at_desk, agency_id, budget in process:
         ProcessStep.objects.update_or_create(
             procedure=procedure,
             order=order,
             defaults={
                 "name": name,
-                "role": groups[role],
+                "role_id": role_id,
                 "at_desk": at_desk,
-                "agency": agency,
+                "agency_id": agency_id,
                 "budget_days": budget,
             },
         )
-    procedure.steps.filter(order__gt=len(steps)).delete()
-    names = [name for name, _amount, _note in spec.fees]
-    procedure.fees.exclude(name__in=names).delete()
-    for name, amount, note in spec.fees:
+    procedure.steps.filter(order__gt=len(process)).delete()
+    procedure.fees.exclude(name__in=[name for name, _amount, _note in fees]).delete()
+    for name, amount, note in fees:
         procedure.fees.update_or_create(name=name, defaults={"amount": amount, "note": note})
 
 
 @transaction.atomic
 def procedures_seed(agencies: dict[str, Agency]) -> list[SeededProcedure]:
-    """Create or update the demo catalogue and publish every procedure (a new version only when
-    its rules changed)."""
+    """Create or update the demo catalogue and publish what changed (a procedure gets a new
+    version only when its rules changed). A second run only reads."""
     fields = {}
     for code, name in FIELDS.items():
-        fields[code], _created = Field.objects.update_or_create(code=code, defaults={"name": name})
+        fields[code], _created = Field.objects.get_or_create(code=code, defaults={"name": name})
+        if fields[code].name != name:
+            Field.objects.filter(pk=fields[code].pk).update(name=name)
     groups = {group.name: group for group in Group.objects.filter(name__in=roles.ROLE_LABELS)}
+    existing = {
+        procedure.code: procedure
+        for procedure in Procedure.objects.select_related(
+            "agency__served_by", "agency__ward", "current_version"
+        ).prefetch_related("documents", "steps", "fees")
+    }
     seeded = []
     for spec in PROCEDURES:
         if spec.agency == WARD:
@@ -534,33 +574,39 @@ def procedures_seed(agencies: dict[str, Agency]) -> list[SeededProcedure]:
             targets = [agencies[spec.agency]]
         for agency in targets:
             publisher = agency.code if spec.agency == WARD else f"000.00.00.{PROVINCE_SUFFIX}"
-            steps = process_for(spec, agencies)
-            procedure, _created = Procedure.objects.update_or_create(
-                code=f"{spec.nid}.{publisher}",
-                defaults={
-                    "name": spec.name,
-                    "field": fields[spec.field],
-                    "agency": agency,
-                    "applicants": spec.applicants,
-                    "processing_days": Decimal(spec.days),
-                    "online_level": spec.online,
-                    "accepts_in_person": True,
-                    "accepts_postal": spec.online != NONE,
-                    "steps_description": (
-                        "Nộp hồ sơ tại Bộ phận Một cửa, qua dịch vụ bưu chính công ích"
-                        + (
-                            " hoặc trực tuyến trên Cổng dịch vụ công."
-                            if spec.online != NONE
-                            else "."
-                        )
-                    ),
-                    "result_description": spec.result,
-                    "legal_basis": spec.legal,
-                    "is_active": True,
-                },
-            )
-            _sync_children(procedure, spec, steps, groups)
-            procedure_version_publish(procedure=procedure)
-            procedure.refresh_from_db()
+            code = f"{spec.nid}.{publisher}"
+            values = {
+                "name": spec.name,
+                "field_id": fields[spec.field].pk,
+                "agency_id": agency.pk,
+                "applicants": spec.applicants,
+                "processing_days": Decimal(spec.days),
+                "online_level": spec.online,
+                "accepts_in_person": True,
+                "accepts_postal": spec.online != NONE,
+                "steps_description": (
+                    "Nộp hồ sơ tại Bộ phận Một cửa, qua dịch vụ bưu chính công ích"
+                    + (" hoặc trực tuyến trên Cổng dịch vụ công." if spec.online != NONE else ".")
+                ),
+                "result_description": spec.result,
+                "legal_basis": spec.legal,
+                "is_active": True,
+            }
+            wanted = _wanted_children(spec, process_for(spec, agencies), groups)
+            procedure = existing.get(code)
+            changed = procedure is None or procedure.current_version_id is None
+            if procedure is None:
+                procedure = Procedure.objects.create(code=code, **values)
+            elif any(getattr(procedure, name) != value for name, value in values.items()):
+                Procedure.objects.filter(pk=procedure.pk).update(**values)
+                changed = True
+            if changed or _current_children(procedure) != wanted:
+                _sync_children(procedure, wanted)
+                changed = True
+            if changed:
+                procedure_version_publish(procedure=procedure)
+                procedure = Procedure.objects.select_related(
+                    "agency__served_by", "agency__ward", "current_version"
+                ).get(pk=procedure.pk)
             seeded.append(SeededProcedure(procedure, spec))
     return seeded
