@@ -352,6 +352,14 @@ class DeskRegistrationForm(forms.Form):
                 label=_("Checked: %(name)s") % {"name": doc["name"]}, required=False
             )
 
+    def clean_channel(self):
+        channel = self.cleaned_data["channel"]
+        if channel == Channel.IN_PERSON and not self.procedure.accepts_in_person:
+            raise forms.ValidationError(_("This procedure is not received at the desk."))
+        if channel == Channel.POSTAL and not self.procedure.accepts_postal:
+            raise forms.ValidationError(_("This procedure is not received by post."))
+        return channel
+
     def document_rows(self):
         return [
             (doc, self[f"file_{doc['id']}"], self[f"checked_{doc['id']}"]) for doc in self.documents

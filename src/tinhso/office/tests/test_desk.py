@@ -92,3 +92,13 @@ def test_a_fake_scan_and_a_bad_phone_are_refused(client, world):
     response = client.post(url(world.procedure), data)
     assert response.status_code == 400
     assert not Dossier.objects.exists()
+
+
+def test_a_procedure_not_received_by_post_is_refused_clearly(client, world):
+    world.procedure.accepts_postal = False
+    world.procedure.save(update_fields=["accepts_postal"])
+    client.force_login(world.clerk)
+    response = client.post(url(world.procedure), form_data(world.procedure, channel=3))
+    assert response.status_code == 400
+    assert response.context["form"].errors["channel"]
+    assert not Dossier.objects.exists()
