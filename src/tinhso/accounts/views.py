@@ -16,9 +16,15 @@ from tinhso.core.audit import audit_log_write
 from tinhso.core.ratelimit import client_ip, rate_limit_hit
 from tinhso.core.text import fold
 
-# Failed sign-ins allowed per client address and per login name, in a window.
-LOGIN_RATE_PER_IP = getattr(settings, "LOGIN_RATE_LIMIT_IP", "20/10m")
-LOGIN_RATE_PER_LOGIN = getattr(settings, "LOGIN_RATE_LIMIT_LOGIN", "5/10m")
+
+def _rate_per_ip() -> str:
+    """Failed sign-ins (and registrations) allowed per client address in a window."""
+    return getattr(settings, "LOGIN_RATE_LIMIT_IP", "20/10m")
+
+
+def _rate_per_login() -> str:
+    """Failed sign-ins allowed per login name (phone or e-mail) in a window."""
+    return getattr(settings, "LOGIN_RATE_LIMIT_LOGIN", "5/10m")
 
 
 def _next_url(request) -> str:
@@ -31,9 +37,9 @@ def _next_url(request) -> str:
 
 
 def _login_keys(request, login: str) -> list[tuple[str, str]]:
-    keys = [(f"login-ip:{client_ip(request)}", LOGIN_RATE_PER_IP)]
+    keys = [(f"login-ip:{client_ip(request)}", _rate_per_ip())]
     if login:
-        keys.append((f"login-name:{fold(login)}", LOGIN_RATE_PER_LOGIN))
+        keys.append((f"login-name:{fold(login)}", _rate_per_login()))
     return keys
 
 
@@ -74,7 +80,7 @@ def register(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     if request.method == "POST":
-        if rate_limit_hit(f"register-ip:{client_ip(request)}", LOGIN_RATE_PER_IP):
+        if rate_limit_hit(f"register-ip:{client_ip(request)}", _rate_per_ip()):
             form = RegisterForm(request.POST)
             form.is_valid()
             return render(

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from tinhso.accounts.models import User
@@ -158,3 +159,13 @@ def test_register_race_on_the_same_phone_is_a_message_not_a_crash(client, world,
         in response.content.decode()
     )
     assert User.objects.filter(phone=world.citizen.phone).count() == 1
+
+
+@override_settings(LOGIN_RATE_LIMIT_IP="2/m")
+def test_registration_is_rate_limited_per_address(client, db):
+    _register(client, phone="0900000001", password2="khac")
+    _register(client, phone="0900000002", password2="khac")
+    response = _register(client, phone="0900000003")
+    assert response.status_code == 429
+    assert "Có quá nhiều lần thử" in response.content.decode()
+    assert not User.objects.exists()
