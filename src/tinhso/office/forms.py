@@ -18,6 +18,7 @@ from tinhso.catalog.models import Field, Procedure
 from tinhso.dossiers.constants import ApplicantKind, Channel, Delivery, Status
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.services import step_agency_id
+from tinhso.org.models import Agency
 
 
 def officers_for_step(dossier: Dossier, index: int):
@@ -393,13 +394,37 @@ class DeskRegistrationForm(forms.Form):
 # --- statistics ------------------------------------------------------------------------------
 class StatsFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Implementing agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("All agencies"),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.fields["year"].choices = [(y, str(y)) for y in range(this_year, this_year - 6, -1)]
+        self.fields["agency"].queryset = agencies_for_statistics(user)
 
+    # A field that does not validate is ignored; the others still apply.
     def selected_year(self) -> int:
-        if self.is_valid() and self.cleaned_data.get("year"):
-            return self.cleaned_data["year"]
-        return timezone.localdate().year
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("year") or timezone.localdate().year
+
+    def selected_agency_id(self) -> int | None:
+        self.is_valid()
+        agency = getattr(self, "cleaned_data", {}).get("agency")
+        return agency.pk if agency else None
+
+
+def agencies_for_statistics(user):
+    """The implementing agencies an officer may narrow the statistics to: every agency for a
+    province administrator; otherwise their own and those whose desk their agency is."""
+    agencies = Agency.objects.only("pk", "name").order_by("name")
+    if user.has_perm("dossiers.view_all_agencies"):
+        return agencies
+    officer = getattr(user, "officer", None)
+    if officer is None:
+        return agencies.none()
+    return agencies.filter(Q(pk=officer.agency_id) | Q(served_by_id=officer.agency_id))

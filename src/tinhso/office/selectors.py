@@ -61,7 +61,9 @@ def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def statistics_dossiers(user, *, year: int, now: dt.datetime | None = None) -> Statistics:
+def statistics_dossiers(
+    user, *, year: int, agency_id: int | None = None, now: dt.datetime | None = None
+) -> Statistics:
     """Received, finished early / on time / late, in progress and overdue now, per implementing
     agency and month of reception, for the dossiers received in ``year``.
 
@@ -72,6 +74,8 @@ def statistics_dossiers(user, *, year: int, now: dt.datetime | None = None) -> S
     now = now or timezone.now()
     start, end = _year_bounds(year)
     qs = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+    if agency_id:  # one implementing agency (within the officer's scope below)
+        qs = qs.filter(agency_id=agency_id)
     parts = [qs]
     if not officer_sees_all(user):
         agency_id = officer_agency_id(user)
@@ -119,17 +123,17 @@ def statistics_dossiers(user, *, year: int, now: dt.datetime | None = None) -> S
     )
 
 
-def statistics_dossiers_cached(user, *, year: int) -> Statistics:
+def statistics_dossiers_cached(user, *, year: int, agency_id: int | None = None) -> Statistics:
     """``statistics_dossiers`` kept for ``STATS_CACHE_SECONDS`` (default 5 minutes) per scope
     and year: a province's year is close to a million rows, and the figures of a dashboard
     need not be fresher than that. ``Statistics.computed_at`` says when they were counted."""
     seconds = env_int("STATS_CACHE_SECONDS", 300)
     if seconds <= 0:
-        return statistics_dossiers(user, year=year)
+        return statistics_dossiers(user, year=year, agency_id=agency_id)
     scope = "all" if officer_sees_all(user) else f"agency-{officer_agency_id(user)}"
-    key = f"office:stats:v1:{scope}:{year}"
+    key = f"office:stats:v1:{scope}:{year}:{agency_id or ''}"
     stats = cache.get(key)
     if stats is None:
-        stats = statistics_dossiers(user, year=year)
+        stats = statistics_dossiers(user, year=year, agency_id=agency_id)
         cache.set(key, stats, seconds)
     return stats

@@ -386,8 +386,11 @@ def desk_new(request):
 
 # --- statistics ----------------------------------------------------------------------------------
 def _statistics(request):
-    filters = forms.StatsFilterForm(request.GET or None)
-    return filters, statistics_dossiers_cached(request.user, year=filters.selected_year())
+    filters = forms.StatsFilterForm(request.GET or None, user=request.user)
+    data = statistics_dossiers_cached(
+        request.user, year=filters.selected_year(), agency_id=filters.selected_agency_id()
+    )
+    return filters, data
 
 
 @require_GET

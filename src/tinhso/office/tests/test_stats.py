@@ -148,3 +148,23 @@ def test_the_page_keeps_the_figures_a_few_minutes(client, world, monkeypatch):
     assert client.get(reverse("office:stats")).context["data"].total.received == 1
     monkeypatch.setenv("STATS_CACHE_SECONDS", "0")
     assert client.get(reverse("office:stats")).context["data"].total.received == 2
+
+
+def test_narrowed_to_one_agency_and_never_beyond_the_scope(client, known):
+    client.force_login(known.admin)
+    response = client.get(reverse("office:stats"), {"year": 2025, "agency": known.building.pk})
+    data = response.context["data"]
+    assert [agency.code for agency, _row in data.by_agency] == [known.building.code]
+    assert data.total.received == 1
+    response = client.get(
+        reverse("office:stats_export"), {"year": 2025, "agency": known.building.pk}
+    )
+    rows = list(
+        load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert [row[0] for row in rows[1:-1]] == [known.building.name]
+    # The justice department's head cannot pick the building department: the filter is ignored.
+    client.force_login(known.head)
+    response = client.get(reverse("office:stats"), {"year": 2025, "agency": known.building.pk})
+    assert response.context["filters"].errors
+    assert response.context["data"].total.received == 4
