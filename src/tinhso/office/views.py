@@ -24,6 +24,7 @@ from tinhso.core.calendar import get_calendar
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Status
 from tinhso.dossiers.models import Dossier, DossierEvent
+from tinhso.dossiers.slips import slips_available
 from tinhso.dossiers.workflow import TRANSITIONS, ConflictError, TransitionError
 from tinhso.office import forms
 from tinhso.office.charts import bar_chart
@@ -219,24 +220,29 @@ def _get_dossier(user, pk: int) -> Dossier:
         raise Http404 from None
 
 
-def _slips(dossier: Dossier) -> list[tuple[str, str, str]]:
+# History entries that are not transitions of the workflow table.
+EVENT_LABELS = {
+    "submit": gettext_lazy("Submit"),
+    "apology": gettext_lazy("Apology and new appointment"),
+}
+
+
+SLIP_TITLES = {
+    "01": gettext_lazy("Receipt and appointment slip"),
+    "02": gettext_lazy("Request to supplement the dossier"),
+    "03": gettext_lazy("Refusal slip"),
+    "04": gettext_lazy("Apology and new appointment"),
+    "05": gettext_lazy("Process control sheet"),
+}
+
+
+def _slips(dossier: Dossier, user) -> list[tuple[str, str, str]]:
     """(number, title, url) of the one-stop forms that apply to the dossier now."""
-    wanted = []
-    if dossier.received_at:
-        wanted.append(("01", _("Receipt and appointment slip")))
-    if dossier.supplement_count:
-        wanted.append(("02", _("Request to supplement the dossier")))
-    if dossier.status == Status.REFUSED:
-        wanted.append(("03", _("Refusal slip")))
-    if dossier.is_overdue or dossier.timeliness == "late":
-        wanted.append(("04", _("Apology and new appointment")))
-    if dossier.received_at:
-        wanted.append(("05", _("Process control sheet")))
     slips = []
-    for number, title in wanted:
+    for number in slips_available(dossier, user):
         url = _url_or_none("dossiers:slip", dossier.pk, number)
         if url:
-            slips.append((number, title, url))
+            slips.append((number, SLIP_TITLES.get(number, number), url))
     return slips
 
 
@@ -273,7 +279,9 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
         event.from_label = Status(event.from_status).label if event.from_status else ""
         event.to_label = Status(event.to_status).label
         event.action_label = (
-            TRANSITIONS[event.action].label if event.action in TRANSITIONS else _("Submit")
+            TRANSITIONS[event.action].label
+            if event.action in TRANSITIONS
+            else EVENT_LABELS.get(event.action, event.action)
         )
         event.file_links = [(f, _file_url(dossier, f)) for f in event.files.all()]
     files = [(f, _file_url(dossier, f)) for f in dossier.files.all()]
@@ -298,7 +306,7 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
         "events": events,
         "files": files,
         "fees": dossier.procedure_version.snapshot.get("fees", []),
-        "slips": _slips(dossier),
+        "slips": _slips(dossier, user),
         "action_forms": action_forms,
     }
 
