@@ -5,6 +5,7 @@ from tinhso.dossiers.constants import Status
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.tests.helpers import submit_online
 from tinhso.office.views import _login_url
+from tinhso.testing.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,27 @@ def test_the_dossier_page_links_the_files_and_the_slips_that_apply(client, world
     assert reverse("dossiers:slip", args=[dossier.pk, "01"]) in body
     assert reverse("dossiers:slip", args=[dossier.pk, "05"]) in body
     assert reverse("dossiers:slip", args=[dossier.pk, "03"]) not in body
+
+
+def test_the_dossier_page_needs_no_query_per_history_entry(
+    client, world, django_assert_max_num_queries
+):
+    from tinhso.dossiers import services
+    from tinhso.dossiers.tests.helpers import walk_to_processing
+
+    dossier = walk_to_processing(world, submit_online(world))
+    client.force_login(world.specialist)
+    url = reverse("office:dossier", args=[dossier.pk])
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for _ in range(3):  # three more history entries, with files
+        dossier = services.dossier_request_supplement(
+            dossier=dossier, actor=world.specialist, reason="Thiếu giấy"
+        )
+        dossier = services.dossier_supplement(
+            dossier=dossier, actor=world.citizen, documents=[pdf_upload()]
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("Thiếu giấy") == 3
