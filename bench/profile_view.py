@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
 for name in ("RATE_TRACKING", "RATE_SUBMISSION", "RATE_ANON", "TRACKING_RATE_LIMIT"):
-    os.environ.setdefault(name, "1000000/m")
+    os.environ.setdefault(name, "1000000/m" if name == "TRACKING_RATE_LIMIT" else "1000000/s")
 
 
 def main():
