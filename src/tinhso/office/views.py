@@ -3,6 +3,7 @@ statistics. Reads go through ``tinhso.dossiers.selectors``; writes through its s
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 from urllib.parse import urlencode
@@ -11,6 +12,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -32,6 +35,7 @@ from tinhso.office.selectors import statistics_dossiers_cached
 
 PAGE_SIZE = 50
 # What a row of the queue shows.
+FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 QUEUE_ROW_FIELDS = (
     "code",
     "status",
@@ -137,7 +141,11 @@ def queue(request):
         return filters.apply(qs) if filters.is_bound else qs
 
     qs = tab_qs(box)
-    if box == "all":
+    if box == "agency" and selectors.officer_sees_all(user):
+        # Every open dossier of the province: read them all from the small open-dossier index
+        # and keep the first by deadline, rather than walk the whole due_at index in order.
+        qs = qs.order_by(Coalesce("due_at", Value(FAR_FUTURE, output_field=DateTimeField())), "pk")
+    elif box == "all":
         # Newest registrations first, along the primary key index (ordering by submitted_at
         # would sort the agency's whole history). The other tabs keep the selector's deadline
         # order, which the partial indexes on open dossiers answer directly.

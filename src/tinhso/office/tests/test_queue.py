@@ -61,6 +61,10 @@ def test_each_tab_returns_the_right_dossiers(client, world, dossiers):
 
     client.force_login(world.admin)
     assert codes(get(client, tab="all")) == set(d.values())
+    # Every open dossier of the province, nearest appointment first, new ones (none yet) last.
+    order = [x.code for x in get(client, tab="agency").context["dossiers"]]
+    assert set(order[:2]) == {d["mine"], d["at_justice"]}
+    assert set(order[2:]) == {d["new"], d["building"]}
 
 
 def test_due_soon_and_overdue(client, world, dossiers):
