@@ -212,6 +212,16 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "return_result": ReturnResultForm,
 }
 
+
+class ApologyForm(forms.Form):
+    """Form 04: apologise to the applicant of an overdue dossier and give a new appointment."""
+
+    reason = _text(_("Reason for the delay"))
+    new_due_on = forms.DateField(
+        label=_("New appointment"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 # Actions that end or refuse something: their button is styled as a secondary, careful choice.
 CAREFUL_ACTIONS = {"refuse", "reject", "stop", "withdraw", "send_back"}
 

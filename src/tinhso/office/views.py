@@ -316,7 +316,35 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
         "fees": dossier.procedure_version.snapshot.get("fees", []),
         "slips": _slips(dossier, user),
         "action_forms": action_forms,
+        "apology": _apology_context(dossier, user, bound=(bound or {}).get("apology")),
     }
+
+
+def _may_apologise(dossier: Dossier, user) -> bool:
+    if not (dossier.is_overdue and user.has_perm("dossiers.process_dossier")):
+        return False
+    return selectors.officer_sees_all(user) or (
+        selectors.officer_agency_id(user) == dossier.current_agency_id
+    )
+
+
+def _apology_context(dossier: Dossier, user, bound=None) -> dict | None:
+    """The apology (form 04) of an overdue dossier: the letter in force, or a form to issue one."""
+    issued = (
+        dossier.apology_letters.filter(status="issued", new_due_at__gt=timezone.now())
+        .order_by("-issued_at")
+        .first()
+    )
+    if issued:
+        return {"issued": issued}
+    if not _may_apologise(dossier, user):
+        return None
+    if bound is None:
+        proposed = services.apology_propose_due(dossier)
+        bound = forms.ApologyForm(
+            prefix="apology", initial={"new_due_on": timezone.localtime(proposed).date()}
+        )
+    return {"form": bound, "open": bound.is_bound}
 
 
 @require_GET
@@ -358,6 +386,32 @@ def dossier_action(request, pk: int, action: str):
             return redirect("office:dossier", pk=dossier.pk)
     dossier = _get_dossier(request.user, pk)
     context = _dossier_context(request, dossier, bound={action: form})
+    messages.error(request, _("The action was not carried out: see the form below."))
+    return render(request, "office/dossier.html", context, status=400)
+
+
+@require_POST
+@officer_required
+def dossier_apology(request, pk: int):
+    """Issue the apology letter (form 04) of an overdue dossier with a new appointment."""
+    dossier = _get_dossier(request.user, pk)
+    form = forms.ApologyForm(request.POST, prefix="apology")
+    if form.is_valid():
+        try:
+            letter = services.apology_draft(dossier=dossier, actor=request.user)
+            services.apology_issue(
+                letter=letter,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                new_due_at=form.cleaned_data["new_due_on"],
+            )
+        except (TransitionError, PermissionDenied, ValidationError) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("The apology letter has been issued."))
+            return redirect("office:dossier", pk=dossier.pk)
+    dossier = _get_dossier(request.user, pk)
+    context = _dossier_context(request, dossier, bound={"apology": form})
     messages.error(request, _("The action was not carried out: see the form below."))
     return render(request, "office/dossier.html", context, status=400)
 
