@@ -266,9 +266,8 @@ class QueueFilterForm(forms.Form):
 
     def apply(self, qs):
         """Narrow ``qs`` by the valid filters (an invalid one is ignored and shown as an error)."""
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         if data.get("field"):
             qs = qs.filter(procedure__field=data["field"])
         if data.get("procedure"):

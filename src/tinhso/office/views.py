@@ -34,8 +34,9 @@ from tinhso.office.charts import bar_chart
 from tinhso.office.selectors import statistics_dossiers_cached
 
 PAGE_SIZE = 50
-# What a row of the queue shows.
+MAX_PAGE = 200
 FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+# What a row of the queue shows.
 QUEUE_ROW_FIELDS = (
     "code",
     "status",
@@ -130,15 +131,14 @@ def queue(request):
     if box not in tab_names:
         box = "agency"
     filters = forms.QueueFilterForm(request.GET or None, user=user)
-    q = status = None
-    if filters.is_bound and filters.is_valid():
-        q = filters.cleaned_data["q"]
-        status = filters.cleaned_data["status"]
+    filters.is_valid()  # a filter that does not validate is shown as an error and ignored
+    valid = getattr(filters, "cleaned_data", {})
+    q, status = valid.get("q"), valid.get("status")
 
     def tab_qs(name):
         qs = selectors.dossier_queue(user, box=name, status=status)
         qs = selectors.dossier_search(qs, q or "")
-        return filters.apply(qs) if filters.is_bound else qs
+        return filters.apply(qs)
 
     qs = tab_qs(box)
     if box == "agency" and selectors.officer_sees_all(user):
@@ -154,7 +154,8 @@ def queue(request):
             *(("-submitted_at", "-pk") if selectors.dossier_code_prefix(q or "") else ("-pk",))
         )
     try:
-        page_number = max(1, int(request.GET.get("page", 1)))
+        # Deep pages cost a scan of everything before them: past MAX_PAGE, search or filter.
+        page_number = min(MAX_PAGE, max(1, int(request.GET.get("page", 1))))
     except ValueError:
         page_number = 1
     offset = (page_number - 1) * PAGE_SIZE
