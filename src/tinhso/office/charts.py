@@ -14,11 +14,11 @@ def _n(value: float) -> str:
 
 
 def bar_chart(
-    bars: list[tuple], *, series: list[str], title: str, width: int = 640, height: int = 260
+    bars: list[tuple], *, series: list[str], title: str, width: int = 520, height: int = 240
 ) -> SafeString:
     """``bars``: (label, value of series 1, value of series 2, …). The table next to the chart
     carries the same numbers for screen readers; the chart has a title and a short description."""
-    left, bottom, top = 36, 24, 12
+    left, bottom, top = 40, 28, 14
     plot_h = height - bottom - top
     highest = max((sum(bar[1:]) for bar in bars), default=0) or 1
     step = (width - left) / max(len(bars), 1)
@@ -48,7 +48,7 @@ def bar_chart(
             )
         shapes.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="middle" font-size="12">{}</text>',
+                '<text x="{}" y="{}" text-anchor="middle" font-size="16">{}</text>',
                 _n(x + bar_w / 2),
                 height - 6,
                 label,
@@ -56,8 +56,8 @@ def bar_chart(
         )
     axis = format_html(
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#4a5560"/>'
-        '<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>'
-        '<text x="{}" y="{}" text-anchor="end" font-size="12">0</text>',
+        '<text x="{}" y="{}" text-anchor="end" font-size="16">{}</text>'
+        '<text x="{}" y="{}" text-anchor="end" font-size="16">0</text>',
         left,
         top + plot_h,
         width,
