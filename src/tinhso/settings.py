@@ -228,5 +228,9 @@ OFFICE_CLOSE = env_str("OFFICE_CLOSE", "17:00")
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 1)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 TRACKING_RATE_LIMIT = env_str("TRACKING_RATE_LIMIT", "30/m")
+LOGIN_RATE_LIMIT_IP = env_str("LOGIN_RATE_LIMIT_IP", "20/10m")
+LOGIN_RATE_LIMIT_LOGIN = env_str("LOGIN_RATE_LIMIT_LOGIN", "5/10m")
+# The place line of printed forms ("Cần Thơ, ngày …"); derived from PROVINCE_NAME when empty.
+PROVINCE_PLACE = env_str("PROVINCE_PLACE", "")
 # Baseline views for bench/ at /bench/ (benchmark databases only: they check nothing).
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
