@@ -403,7 +403,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=2, help="baseline/real alternations")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 8)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 2)))
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument(
         "--only", default="submit,track,office,stats", help="comma-separated scenarios"

@@ -15,6 +15,8 @@ $(.venv/bin/python manage.py seed_demo --print-logins)
   API docs: http://127.0.0.1:${PORT}/api/docs/   Admin: http://127.0.0.1:${PORT}/admin/
 
 MSG
+# Few threads per worker: more only fight over the GIL and lengthen the slowest answers
+# (bench/RESULTS.md); add workers (processes) for more concurrency.
 exec .venv/bin/granian --interface wsgi --host 127.0.0.1 --port "$PORT" \
-  --workers "${WEB_WORKERS:-2}" --blocking-threads "${WEB_THREADS:-8}" \
+  --workers "${WEB_WORKERS:-2}" --blocking-threads "${WEB_THREADS:-2}" \
   --static-path-route /static --static-path-mount var/static tinhso.wsgi:application
