@@ -37,5 +37,10 @@ schema: install
 messages: install
 	cd src/tinhso && ../../$(PY) ../../manage.py makemessages -l vi -l en --no-obsolete -v 0
 
+# Benchmarks against PostgreSQL (bench/README.md): DATABASE_URL=postgres://…/tinhso_bench
+bench-load: install
+	$(PY) bench/generate.py --dossiers $${DOSSIERS:-1000000}
+	$(PY) bench/load.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var
