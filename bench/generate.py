@@ -753,7 +753,7 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     if "seed_demo" in get_commands() and not args.no_seed_demo:
         try:
-            call_command("seed_demo", verbosity=0)
+            call_command("seed_demo", dossiers=0, verbosity=0)  # its base only: we load ours
         except Exception as exc:  # the bench base below is enough on its own
             print(f"seed_demo failed ({exc!r}); going on with the bench base only")
     print("base:", base_ensure())
