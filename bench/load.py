@@ -54,6 +54,7 @@ RATE_ENV = {
 }
 BOUNDARY = "----tinhsobench7c1e"
 OFFICERS: dict[str, str] = {}  # role in the bench -> username, set by prepare()
+LOAD: dict[str, float] = {}  # the machine's 1-minute load average before and after the run
 
 
 def free_port() -> int:
@@ -422,6 +423,7 @@ def main() -> None:
     from django.db import connection
 
     started = dt.datetime.now(dt.UTC)
+    LOAD["before"] = os.getloadavg()[0]
     info = prepare(args)
     connection.close()
     port = free_port()
@@ -590,6 +592,7 @@ def row(name, measured, target, ok, runs) -> dict:
 
 
 def report(args, info, results, raw, started, removed) -> None:
+    LOAD["after"] = os.getloadavg()[0]
     width = max(len(r["name"]) for r in results) if results else 10
     lines = [f"{'Scenario':<{width}}  {'Measured':<58}  {'Target':<30}  Result"]
     for r in results:
@@ -610,8 +613,9 @@ def report(args, info, results, raw, started, removed) -> None:
     text = f"""# Benchmark results
 
 Date: {started:%Y-%m-%d %H:%M} UTC · commit `{git_commit()}` · machine: {os.cpu_count()} cores,
-shared (speeds are ratios to a baseline measured in the same command, alternating
-{args.rounds} × {args.duration} s runs).
+shared (load average {LOAD["before"]:.1f} before the run, {LOAD["after"]:.1f} after; speeds are
+ratios to a baseline measured in the same command, alternating {args.rounds} × {args.duration} s
+runs).
 
 Data: {info["codes"]:,} dossier codes sampled from the generated database; the API submits
 `{info["procedure"]}` with one PDF as {info["tokens"]} citizens with tokens. Server: granian WSGI,
