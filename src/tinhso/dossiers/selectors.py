@@ -126,3 +126,25 @@ def dossier_search(qs: QuerySet[Dossier], term: str) -> QuerySet[Dossier]:
         | Q(applicant_name__icontains=term)
         | Q(procedure__name__icontains=term)
     )
+
+
+TRACKING_COLUMNS = (
+    "code",
+    "status",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "closed_at",
+    "procedure__code",
+    "procedure__name",
+    "receiving_agency__name",
+    "current_agency__name",
+)
+
+
+def dossier_tracking_row(code: str) -> dict | None:
+    """Public tracking as one flat row: the columns anyone holding the code may see, nothing
+    personal. A plain ``values()`` row, so the hot public lookup builds no model instances."""
+    return Dossier.objects.filter(code=code.strip()).values(*TRACKING_COLUMNS).first()

@@ -302,7 +302,19 @@ def dossier_submit(
         submitted_at=now,
         fee_amount=sum(fee["amount"] for fee in version.snapshot.get("fees", [])),
     )
-    dossier.full_clean(exclude=["code", "procedure", "procedure_version", "current_agency"])
+    # Check what the applicant typed; the relations were just read from the database.
+    dossier.full_clean(
+        exclude=[
+            "code",
+            "procedure",
+            "procedure_version",
+            "receiving_agency",
+            "agency",
+            "current_agency",
+            "applicant",
+            "applicant_ward",
+        ]
+    )
     dossier.save()
     _record(
         dossier, action="submit", actor=actor, from_status=None, files=checked, channel=int(channel)

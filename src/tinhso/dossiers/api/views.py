@@ -43,7 +43,9 @@ from tinhso.dossiers.api.serializers import (
     DossierDetailSerializer,
     DossierSerializer,
     DossierSubmitSerializer,
+    SubmissionReceiptSerializer,
     TrackingSerializer,
+    tracking_payload,
 )
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, Status
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, IdempotencyKey
@@ -281,6 +283,21 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             DossierDetailSerializer(dossier, context=self.get_serializer_context()).data, **kwargs
         )
 
+    def _receipt(self, dossier: Dossier, **kwargs) -> Response:
+        """The short answer to a submission (and to its replays): no second read of the dossier."""
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        request = self.request
+        context = {
+            "url": dossier_url(request, dossier),
+            "tracking_url": request.build_absolute_uri(reverse("portal:track"))
+            + "?"
+            + urlencode({"code": dossier.code}),
+        }
+        return Response(SubmissionReceiptSerializer(dossier, context=context).data, **kwargs)
+
     # --- submission ------------------------------------------------------------------------------
     @extend_schema(
         summary="Submit a dossier online",
@@ -303,9 +320,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         ],
         request={"multipart/form-data": DossierSubmitSerializer},
         responses={
-            201: DossierDetailSerializer,
+            201: SubmissionReceiptSerializer,
             200: OpenApiResponse(
-                DossierDetailSerializer,
+                SubmissionReceiptSerializer,
                 description=f"A replay of an earlier submission with the same "
                 f"`{IDEMPOTENCY_HEADER}` (`{REPLAYED_HEADER}: true`).",
             ),
@@ -319,8 +336,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 {IDEMPOTENCY_HEADER: _("The Idempotency-Key must be at most 100 characters.")}
             )
         digest = request_digest(request) if key else ""
-        if key and (replay := self._replay(key, digest)):
-            return replay
+        # A replay is recognised under the user's lock in _submit, after the same validation.
         serializer = DossierSubmitSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -328,9 +344,11 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         try:
             with files_removed_on_failure():
                 dossier = self._submit(data, key, digest)
-        except _Replay:
-            return self._replay(key, digest)
-        return self._detail(
+        except (_Replay, IntegrityError):
+            if key and (replay := self._replay(key, digest)):
+                return replay
+            raise
+        return self._receipt(
             dossier,
             status=status.HTTP_201_CREATED,
             headers={"Location": dossier_url(request, dossier)},
@@ -365,27 +383,24 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             ],
         )
         if key:
-            try:
-                with transaction.atomic():
-                    IdempotencyKey.objects.create(
-                        user=user, key=key, request_hash=digest, dossier=dossier
-                    )
-            except IntegrityError:
-                # Another request with this key won the race: undo this one, answer with that.
-                raise _Replay() from None
+            # The user's row lock above makes a duplicate impossible here; should one happen
+            # anyway, the IntegrityError rolls the whole submission back and create() replays.
+            IdempotencyKey.objects.create(user=user, key=key, request_hash=digest, dossier=dossier)
         return dossier
 
     def _replay(self, key: str, digest: str) -> Response | None:
         stored = (
             IdempotencyKey.objects.filter(user=self.request.user, key=key)
-            .select_related("dossier")
+            .values_list("request_hash", "dossier_id")
             .first()
         )
         if stored is None:
             return None
-        if stored.request_hash != digest:
+        request_hash, dossier_id = stored
+        if request_hash != digest:
             raise IdempotencyKeyReused()
-        return self._detail(stored.dossier, headers={REPLAYED_HEADER: "true"})
+        dossier = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=dossier_id)
+        return self._receipt(dossier, headers={REPLAYED_HEADER: "true"})
 
     # --- actions ---------------------------------------------------------------------------------
     @extend_schema(
@@ -512,15 +527,7 @@ class TrackingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
     serializer_class = TrackingSerializer
-    # Only the columns TrackingSerializer shows: the query with every column of four tables
-    # took a third of this view's time to build (bench/RESULTS.md).
-    queryset = Dossier.objects.select_related(
-        "procedure", "receiving_agency", "current_agency"
-    ).only(
-        *["code", "status", "submitted_at", "received_at", "due_at", "finished_at"],
-        *["returned_at", "closed_at", "procedure__code", "procedure__name"],
-        *["receiving_agency__name", "current_agency__name"],
-    )
+    queryset = Dossier.objects.none()  # the lookup is selectors.dossier_tracking_row
 
     @extend_schema(
         summary="Follow a dossier by its code",
@@ -530,5 +537,8 @@ class TrackingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         responses={200: TrackingSerializer, **error_responses(404, 429)},
         auth=[],
     )
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+    def retrieve(self, request, code=None):
+        row = selectors.dossier_tracking_row(code or "")
+        if row is None:
+            raise exceptions.NotFound()
+        return Response(tracking_payload(row))
