@@ -432,3 +432,13 @@ def test_the_tracking_fast_path_answers_what_the_tracking_serializer_would(world
     expected = TrackingSerializer(Dossier.objects.get(pk=dossier.pk)).data
     assert tracking_payload(dossier_tracking_row(dossier.code)) == expected
     assert api_client().get(f"/api/v1/tracking/{dossier.code}/").json() == expected
+
+
+def test_the_tracking_row_matches_the_orm_on_every_database(world):
+    from tinhso.dossiers import selectors
+    from tinhso.dossiers.tests.helpers import submit_online
+
+    dossier = submit_online(world)
+    orm = next(iter(selectors._tracking_queryset(dossier.code)))
+    assert selectors.dossier_tracking_row(f" {dossier.code} ") == orm
+    assert selectors.dossier_tracking_row("000.00.01.H30-000000-9999") is None
