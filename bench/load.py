@@ -625,8 +625,10 @@ raised through RATE_TRACKING / RATE_SUBMISSION / RATE_ANON / TRACKING_RATE_LIMIT
 {chr(10).join(table)}
 
 Baselines (`src/tinhso/benchsupport.py`, mounted at /bench/ with BENCH_ENDPOINTS=1): submission =
-one Dossier, one DossierEvent and one DossierFile row by plain ORM create, no checks; tracking =
-one indexed SELECT by code returned as JSON. p95/p99 are the worst round's.
+the same inserts as a real submission by plain ORM create with no checks (token lookup, the day's
+counter, dossier, event, file row with the file in storage, audit row, Idempotency-Key row,
+notification task row); tracking = one indexed SELECT by code returned as JSON. p95/p99 are the
+worst round's.
 
 ## Commands
 
