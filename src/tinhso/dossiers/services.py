@@ -8,6 +8,7 @@ actor's permission, appends to the history and writes the audit log. A failed ch
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from tinhso.core.audit import audit_log_write
 from tinhso.core.calendar import WorkingCalendar, get_calendar
 from tinhso.core.uploads import CheckedFile, upload_check
 from tinhso.dossiers.constants import (
+    ACTIVE_STATUSES,
     ApplicantKind,
     Channel,
     Decision,
@@ -30,7 +32,7 @@ from tinhso.dossiers.constants import (
     Status,
     Timeliness,
 )
-from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, Rating
+from tinhso.dossiers.models import ApologyLetter, Dossier, DossierEvent, DossierFile, Rating
 from tinhso.dossiers.workflow import (
     APPLICANT_ACTIONS_AT_DESK,
     ConflictError,
@@ -819,10 +821,6 @@ def dossier_allowed_actions(*, dossier: Dossier, actor) -> list[str]:
 
 
 # --- apologies for overdue dossiers (form 04) --------------------------------------------------
-import math  # noqa: E402
-
-from tinhso.dossiers.constants import ACTIVE_STATUSES  # noqa: E402
-from tinhso.dossiers.models import ApologyLetter  # noqa: E402
 
 
 def apology_propose_due(dossier: Dossier, *, now: dt.datetime | None = None) -> dt.datetime:
