@@ -130,6 +130,27 @@ def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
     return locked
 
 
+def _begin(
+    dossier: Dossier, action: str, actor, expected_version: int | None
+) -> tuple[Dossier, Transition]:
+    """Lock the dossier, then check that ``action`` is legal now and that ``actor`` may take it."""
+    dossier = _lock(dossier, expected_version)
+    transition = transition_check(action, dossier.status)
+    _authorize(dossier, action, transition, actor)
+    return dossier, transition
+
+
+def _close(dossier: Dossier, transition: Transition, action: str, actor, reason: str) -> Dossier:
+    """End the dossier's life without a result (refused, withdrawn, stopped)."""
+    from_status = dossier.status
+    dossier.status = transition.target
+    dossier.closed_at = _local_now()
+    dossier.paused_at = None
+    _save(dossier)
+    _record(dossier, action=action, actor=actor, from_status=from_status, comment=reason)
+    return dossier
+
+
 def _store_files(
     dossier: Dossier,
     event: DossierEvent | None,
@@ -332,9 +353,7 @@ def dossier_receive(
     *, dossier: Dossier, actor, checklist: list[int], expected_version: int | None = None
 ) -> Dossier:
     """Receive a dossier after checking it against the required documents (form 01)."""
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("receive", dossier.status)
-    _authorize(dossier, "receive", transition, actor)
+    dossier, transition = _begin(dossier, "receive", actor, expected_version)
     required = {doc["id"] for doc in dossier.procedure_version.documents if doc["required"]}
     missing = required - set(checklist)
     if missing:
@@ -369,15 +388,8 @@ def dossier_refuse(
     """Refuse to receive a dossier, with the reason (form 03)."""
     if not reason.strip():
         raise ValidationError(_("Give the reason for refusing the dossier."))
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("refuse", dossier.status)
-    _authorize(dossier, "refuse", transition, actor)
-    from_status = dossier.status
-    dossier.status = transition.target
-    dossier.closed_at = _local_now()
-    _save(dossier)
-    _record(dossier, action="refuse", actor=actor, from_status=from_status, comment=reason)
-    return dossier
+    dossier, transition = _begin(dossier, "refuse", actor, expected_version)
+    return _close(dossier, transition, "refuse", actor, reason)
 
 
 @transaction.atomic
@@ -392,9 +404,7 @@ def dossier_request_supplement(
     """Ask the applicant to supplement the dossier (form 02); the clock stops."""
     if not reason.strip():
         raise ValidationError(_("Say what the applicant must supplement."))
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("request_supplement", dossier.status)
-    _authorize(dossier, "request_supplement", transition, actor)
+    dossier, transition = _begin(dossier, "request_supplement", actor, expected_version)
     from_status = dossier.status
     dossier.status_before_pause = dossier.status
     dossier.status = transition.target
@@ -438,9 +448,7 @@ def dossier_supplement(
     checked = files_check(documents, FileKind.SUPPLEMENT)
     if not checked:
         raise ValidationError(_("Attach at least one file."))
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("supplement", dossier.status)
-    _authorize(dossier, "supplement", transition, actor)
+    dossier, transition = _begin(dossier, "supplement", actor, expected_version)
     from_status = dossier.status
     paused = _resume_clock(dossier, get_calendar(), _local_now())
     dossier.status = dossier.status_before_pause or Status.NEW
@@ -475,9 +483,7 @@ def dossier_forward(
 ) -> Dossier:
     """Hand the dossier on to the next step of the internal process."""
     checked = files_check(files, FileKind.ATTACHMENT)
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("forward", dossier.status)
-    _authorize(dossier, "forward", transition, actor)
+    dossier, transition = _begin(dossier, "forward", actor, expected_version)
     return _advance(dossier, actor, transition, "forward", comment, assignee, checked)
 
 
@@ -514,9 +520,7 @@ def dossier_send_back(
     """Return the dossier to an earlier step (for example for the specialist to redo)."""
     if not comment.strip():
         raise ValidationError(_("Say why the dossier goes back."))
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("send_back", dossier.status)
-    _authorize(dossier, "send_back", transition, actor)
+    dossier, transition = _begin(dossier, "send_back", actor, expected_version)
     if not 0 <= to_step < dossier.step_index:
         raise TransitionError(_("Choose an earlier step."))
     from_status = dossier.status
@@ -540,9 +544,7 @@ def dossier_send_back(
 def dossier_reassign(
     *, dossier: Dossier, actor, assignee, comment: str = "", expected_version: int | None = None
 ) -> Dossier:
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("reassign", dossier.status)
-    _authorize(dossier, "reassign", transition, actor)
+    dossier, transition = _begin(dossier, "reassign", actor, expected_version)
     if not _officer_at(dossier.current_agency_id, assignee):
         raise ValidationError(_("The officer chosen does not work at the agency handling it."))
     step = dossier.current_step
@@ -566,9 +568,7 @@ def dossier_approve(
     *, dossier: Dossier, actor, comment: str = "", expected_version: int | None = None
 ) -> Dossier:
     """The leader approves; the dossier goes on to the next step (issuing the result)."""
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("approve", dossier.status)
-    _authorize(dossier, "approve", transition, actor)
+    dossier, transition = _begin(dossier, "approve", actor, expected_version)
     dossier.decision = Decision.APPROVED
     if dossier.step_index + 1 >= len(dossier.steps):
         return _finish(dossier, actor, "approve", comment, [])
@@ -582,9 +582,7 @@ def dossier_reject(
     """The leader rejects the request; the written answer with the reason is the result."""
     if not reason.strip():
         raise ValidationError(_("Give the reason for the rejection."))
-    dossier = _lock(dossier, expected_version)
-    transition_check("reject", dossier.status)
-    _authorize(dossier, "reject", transition_check("reject", dossier.status), actor)
+    dossier, _transition = _begin(dossier, "reject", actor, expected_version)
     dossier.decision = Decision.REJECTED
     return _finish(dossier, actor, "reject", reason, [])
 
@@ -628,9 +626,7 @@ def dossier_finish(
     checked = files_check(result_files, FileKind.RESULT)
     if not checked:
         raise ValidationError(_("Attach the result."))
-    dossier = _lock(dossier, expected_version)
-    transition_check("finish", dossier.status)
-    _authorize(dossier, "finish", transition_check("finish", dossier.status), actor)
+    dossier, _transition = _begin(dossier, "finish", actor, expected_version)
     if not dossier.decision:
         dossier.decision = Decision.APPROVED
     return _finish(dossier, actor, "finish", comment, checked)
@@ -643,9 +639,7 @@ def dossier_request_payment(
     """Ask the applicant to pay a fee or financial obligation; the clock stops meanwhile."""
     if amount <= 0:
         raise ValidationError(_("Enter the amount to pay."))
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("request_payment", dossier.status)
-    _authorize(dossier, "request_payment", transition, actor)
+    dossier, transition = _begin(dossier, "request_payment", actor, expected_version)
     from_status = dossier.status
     dossier.status_before_pause = dossier.status
     dossier.status = transition.target
@@ -667,9 +661,7 @@ def dossier_request_payment(
 def dossier_confirm_payment(
     *, dossier: Dossier, actor, reference: str = "", expected_version: int | None = None
 ) -> Dossier:
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("confirm_payment", dossier.status)
-    _authorize(dossier, "confirm_payment", transition, actor)
+    dossier, transition = _begin(dossier, "confirm_payment", actor, expected_version)
     from_status = dossier.status
     now = _local_now()
     paused = _resume_clock(dossier, get_calendar(), now)
@@ -694,16 +686,8 @@ def dossier_withdraw(
     *, dossier: Dossier, actor, reason: str = "", expected_version: int | None = None
 ) -> Dossier:
     """Withdraw at the applicant's request (status 7)."""
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("withdraw", dossier.status)
-    _authorize(dossier, "withdraw", transition, actor)
-    from_status = dossier.status
-    dossier.status = transition.target
-    dossier.closed_at = _local_now()
-    dossier.paused_at = None
-    _save(dossier)
-    _record(dossier, action="withdraw", actor=actor, from_status=from_status, comment=reason)
-    return dossier
+    dossier, transition = _begin(dossier, "withdraw", actor, expected_version)
+    return _close(dossier, transition, "withdraw", actor, reason)
 
 
 @transaction.atomic
@@ -712,16 +696,8 @@ def dossier_stop(
 ) -> Dossier:
     if not reason.strip():
         raise ValidationError(_("Give the reason for stopping."))
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("stop", dossier.status)
-    _authorize(dossier, "stop", transition, actor)
-    from_status = dossier.status
-    dossier.status = transition.target
-    dossier.closed_at = _local_now()
-    dossier.paused_at = None
-    _save(dossier)
-    _record(dossier, action="stop", actor=actor, from_status=from_status, comment=reason)
-    return dossier
+    dossier, transition = _begin(dossier, "stop", actor, expected_version)
+    return _close(dossier, transition, "stop", actor, reason)
 
 
 @transaction.atomic
@@ -736,9 +712,7 @@ def dossier_return_result(
     """Hand the result to the applicant at the desk, online or by post (status 10)."""
     if delivery not in Delivery.values:
         raise ValidationError(_("Choose how the result is returned."))
-    dossier = _lock(dossier, expected_version)
-    transition = transition_check("return_result", dossier.status)
-    _authorize(dossier, "return_result", transition, actor)
+    dossier, transition = _begin(dossier, "return_result", actor, expected_version)
     if delivery == Delivery.ONLINE and not dossier.files.filter(kind=FileKind.RESULT).exists():
         raise ValidationError(_("There is no electronic result to return online."))
     from_status = dossier.status
