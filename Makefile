@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 	if find src -name '*.po' | grep -q .; then $(PY) manage.py compilemessages -v 0 --ignore=.venv; fi
 
 demo: install
+	$(PY) manage.py createdb
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo
