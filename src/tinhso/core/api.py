@@ -5,6 +5,7 @@ import math
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,17 @@ def exception_handler(exc, context):
         return _error("conflict", exc.message, status.HTTP_409_CONFLICT)
     if isinstance(exc, TransitionError):
         return _error("invalid_transition", exc.message, status.HTTP_409_CONFLICT)
+    if isinstance(exc, DataError):
+        # A value the database cannot hold (a NUL character, a number out of range): the
+        # caller's input, not a server fault. The transaction around the write has rolled back.
+        return _error(
+            "invalid",
+            _(
+                "The request contains a value that cannot be stored, such as a NUL character or "
+                "a number that is too large."
+            ),
+            status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
         return _error(
             "too_large", _("The request is too large."), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE

@@ -350,11 +350,16 @@ def dossier_submit(
 # --- the desk ------------------------------------------------------------------------------------
 @transaction.atomic
 def dossier_receive(
-    *, dossier: Dossier, actor, checklist: list[int], expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    actor,
+    checklist: list[int] | None = None,
+    expected_version: int | None = None,
 ) -> Dossier:
     """Receive a dossier after checking it against the required documents (form 01)."""
     dossier, transition = _begin(dossier, "receive", actor, expected_version)
     required = {doc["id"] for doc in dossier.procedure_version.documents if doc["required"]}
+    checklist = list(checklist or [])
     missing = required - set(checklist)
     if missing:
         names = [d["name"] for d in dossier.procedure_version.documents if d["id"] in missing]

@@ -1,0 +1,20 @@
+"""Middleware of the whole site."""
+
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+
+class RejectNulMiddleware:
+    """Answer 400 to a query string carrying a NUL character.
+
+    No legitimate link contains one, and PostgreSQL cannot compare text with it: without this a
+    search for "%00" would fail deep in a query with a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            return HttpResponseBadRequest(_("The address contains an invalid character."))
+        return self.get_response(request)

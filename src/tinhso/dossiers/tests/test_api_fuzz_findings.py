@@ -1,0 +1,44 @@
+"""Inputs a schemathesis run against the OpenAPI schema found answered with 500; each must get a
+clear 4xx (or a bounded page) and write nothing."""
+
+import pytest
+
+from tinhso.dossiers.models import Dossier, DossierCounter
+from tinhso.dossiers.tests.api_helpers import api_client, submission
+from tinhso.dossiers.tests.helpers import submit_online
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/api/v1/agencies/", "/api/v1/fields/", "/api/v1/procedures/"])
+def test_absurd_limits_and_offsets_give_a_bounded_page(world, url):
+    response = api_client().get(url, {"limit": "20996937483120926720", "offset": "-43"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) <= 200
+    response = api_client().get(url, {"offset": "88223105222396000000000"})
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+def test_a_nul_character_in_a_submission_is_refused_and_nothing_written(world):
+    response = api_client(world.citizen).post(
+        "/api/v1/dossiers/", submission(world.procedure, procedure="\x00x"), format="multipart"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"]
+    assert not Dossier.objects.exists() and not DossierCounter.objects.exists()
+
+
+def test_a_nul_character_in_a_query_string_is_a_bad_request(world, client):
+    assert api_client().get("/api/v1/procedures/?q=%00ho").status_code == 400
+    assert client.get("/?q=ho%00tich").status_code == 400
+
+
+def test_receive_without_a_checklist_is_a_clear_error(world):
+    dossier = submit_online(world)
+    url = f"/api/v1/dossiers/{dossier.code}/actions/receive/"
+    response = api_client(world.clerk).post(url, {"expected_version": dossier.version})
+    assert response.status_code == 400
+    assert "Tờ khai" in response.json()["error"]["message"]
+    response = api_client(world.citizen).post(url, {"expected_version": dossier.version})
+    assert response.status_code in {403, 404}
+    assert Dossier.objects.get(pk=dossier.pk).status == dossier.status
