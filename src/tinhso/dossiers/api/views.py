@@ -11,6 +11,7 @@ import hashlib
 import json
 import threading
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import post_save
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -285,10 +287,6 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _receipt(self, dossier: Dossier, **kwargs) -> Response:
         """The short answer to a submission (and to its replays): no second read of the dossier."""
-        from urllib.parse import urlencode
-
-        from django.urls import reverse
-
         request = self.request
         context = {
             "url": dossier_url(request, dossier),
@@ -512,8 +510,6 @@ def uploads_check_field(uploads, field: str) -> None:
 
 
 def dossier_url(request, dossier: Dossier) -> str:
-    from django.urls import reverse
-
     return request.build_absolute_uri(reverse("api:dossier-detail", args=[dossier.code]))
 
 
