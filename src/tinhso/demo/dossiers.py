@@ -44,7 +44,7 @@ from tinhso.dossiers.models import Dossier, DossierCounter, DossierEvent, Dossie
 from tinhso.dossiers.services import (  # the services' own clock rules, so seeds match them
     _enter_step,
     _resume_clock,
-    _timeliness,
+    mark_finished,
     step_agency_id,
 )
 from tinhso.org import roles
@@ -360,15 +360,7 @@ class Sim:
     def _finish(self, at, actor, action, comment, files) -> None:
         d = self.dossier
         from_status = d.status
-        d.status = S.FINISHED
-        d.finished_at = at
-        d.timeliness = _timeliness(at, d.due_at)
-        desk_steps = [i for i, step in enumerate(self.steps) if step.get("at_desk")]
-        if desk_steps and desk_steps[-1] > d.step_index:
-            d.step_index = desk_steps[-1]
-        d.current_agency_id = d.receiving_agency_id
-        d.step_due_at = None
-        d.assignee = None
+        mark_finished(d, at, self.steps)
         self._save()
         self._record(
             at, action, actor, from_status, comment=comment, files=files, timeliness=d.timeliness
