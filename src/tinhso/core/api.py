@@ -18,14 +18,13 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tinhso.core.errors import DomainError
+
 
 def exception_handler(exc, context):
-    from tinhso.dossiers.workflow import ConflictError, TransitionError
-
-    if isinstance(exc, ConflictError):
-        return _error("conflict", exc.message, status.HTTP_409_CONFLICT)
-    if isinstance(exc, TransitionError):
-        return _error("invalid_transition", exc.message, status.HTTP_409_CONFLICT)
+    if isinstance(exc, DomainError):
+        # Conflicts, illegal transitions and other refusals of the domain (core.errors).
+        return _error(exc.code, exc.message, status.HTTP_409_CONFLICT)
     if isinstance(exc, DataError):
         # A value the database cannot hold (a NUL character, a number out of range): the
         # caller's input, not a server fault. The transaction around the write has rolled back.

@@ -24,6 +24,8 @@ class AuditLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A system actor (a gateway callback, a PBX, a scheduled job) has no user row: its name.
+    actor_system = models.CharField(_("system actor"), max_length=64, blank=True)
     action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)

@@ -204,6 +204,8 @@ class DossierEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A system actor (payment gateway, scheduled job…) acting without a user row: its name.
+    actor_system = models.CharField(_("system actor"), max_length=64, blank=True)
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Procedure
+from tinhso.core.actors import actor_system_name, actor_user
 from tinhso.core.audit import audit_log_write
 from tinhso.core.calendar import WorkingCalendar, get_calendar
+from tinhso.core.events import emit_after_commit
 from tinhso.core.uploads import CheckedFile, upload_check
 from tinhso.dossiers.constants import (
     ACTIVE_STATUSES,
@@ -33,6 +35,7 @@ from tinhso.dossiers.constants import (
     Timeliness,
 )
 from tinhso.dossiers.models import ApologyLetter, Dossier, DossierEvent, DossierFile, Rating
+from tinhso.dossiers.signals import dossier_event
 from tinhso.dossiers.workflow import (
     APPLICANT_ACTIONS_AT_DESK,
     ConflictError,
@@ -201,7 +204,8 @@ def _record(
     event = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
-        actor=actor if actor and actor.is_authenticated else None,
+        actor=actor_user(actor),
+        actor_system=actor_system_name(actor),
         agency_id=dossier.current_agency_id,
         from_status=from_status,
         to_status=dossier.status,
@@ -220,14 +224,18 @@ def _record(
         to_status=dossier.status,
         **data,
     )
-    transaction.on_commit(lambda: _notify(dossier.pk, action))
+    emit_after_commit(
+        dossier_event,
+        sender=Dossier,
+        event=str(action),
+        dossier_id=dossier.pk,
+        event_id=event.pk,
+        from_status=from_status,
+        to_status=dossier.status,
+        actor_id=actor_user(actor).pk if actor_user(actor) else None,
+        actor_system=actor_system_name(actor),
+    )
     return event
-
-
-def _notify(dossier_id: int, action: str) -> None:
-    from tinhso.dossiers.tasks import dossier_notify
-
-    dossier_notify.enqueue(dossier_id=dossier_id, action=action)
 
 
 def _save(dossier: Dossier) -> None:

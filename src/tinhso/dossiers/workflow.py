@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.errors import ConflictError, TransitionError
 from tinhso.dossiers.constants import Status
+
+__all__ = ["ConflictError", "TransitionError", "TRANSITIONS", "transition_check"]
 
 S = Status
 
@@ -100,18 +103,6 @@ TRANSITIONS: dict[str, Transition] = {
 
 # Actions an officer may also record at the desk on the applicant's behalf.
 APPLICANT_ACTIONS_AT_DESK = {"supplement", "withdraw"}
-
-
-class TransitionError(Exception):
-    """The action is not allowed from the dossier's current status (or state)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class ConflictError(TransitionError):
-    """The dossier changed since the actor loaded it."""
 
 
 def transition_get(action: str) -> Transition:
