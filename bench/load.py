@@ -4,8 +4,8 @@
 
 Needs a database filled by ``bench/generate.py`` and ``wrk`` (``apt-get install -y wrk``). Starts
 the server the way ``make demo`` does (granian WSGI with WEB_WORKERS/WEB_THREADS, the task worker
-beside it, DEBUG off) with the baseline views of ``tinhso.benchsupport`` mounted at /bench/, then
-measures with wrk, alternating baseline and real runs so that the machine's noise hits both:
+beside it, DEBUG off) with ``DJANGO_SETTINGS_MODULE=bench.settings``, which adds the baseline
+views of ``bench/baselines.py`` at /bench/ to the product's URLs, then measures with wrk, alternating baseline and real runs so that the machine's noise hits both:
 
   a. online submission (POST /api/v1/dossiers/, multipart, token, Idempotency-Key) vs a view that
      only inserts the same dossier, event and file rows;
@@ -228,7 +228,11 @@ class Server:
         self.env = {
             **os.environ,
             **RATE_ENV,
-            "BENCH_ENDPOINTS": "1",
+            # The product's settings plus the baselines at /bench/; `bench` is imported from ROOT.
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(ROOT), str(ROOT / "src"), os.environ.get("PYTHONPATH")])
+            ),
             "DEBUG": "0",
             "STATIC_MANIFEST": "0",
             "MEDIA_ROOT": str(OUT / "media"),
@@ -624,7 +628,7 @@ raised through RATE_TRACKING / RATE_SUBMISSION / RATE_ANON / TRACKING_RATE_LIMIT
 
 {chr(10).join(table)}
 
-Baselines (`src/tinhso/benchsupport.py`, mounted at /bench/ with BENCH_ENDPOINTS=1): submission =
+Baselines (`bench/baselines.py`, mounted at /bench/ by `bench.settings`): submission =
 the same inserts as a real submission by plain ORM create with no checks (token lookup, the day's
 counter, dossier, event, file row with the file in storage, audit row, Idempotency-Key row,
 notification task row); tracking = one indexed SELECT by code returned as JSON. p95/p99 are the

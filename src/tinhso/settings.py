@@ -233,5 +233,3 @@ LOGIN_RATE_LIMIT_IP = env_str("LOGIN_RATE_LIMIT_IP", "20/10m")
 LOGIN_RATE_LIMIT_LOGIN = env_str("LOGIN_RATE_LIMIT_LOGIN", "5/10m")
 # The place line of printed forms ("Cần Thơ, ngày …"); derived from PROVINCE_NAME when empty.
 PROVINCE_PLACE = env_str("PROVINCE_PLACE", "")
-# Baseline views for bench/ at /bench/ (benchmark databases only: they check nothing).
-BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)

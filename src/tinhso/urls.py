@@ -15,7 +15,4 @@ urlpatterns = [
     path("", include("tinhso.portal.urls")),
 ]
 
-if settings.BENCH_ENDPOINTS:  # baselines for bench/, never in production
-    urlpatterns.insert(0, path("bench/", include("tinhso.benchsupport")))
-
 admin.site.site_header = f"Tỉnh Số · {settings.PROVINCE_NAME}"

@@ -1,4 +1,4 @@
-"""Baseline views for the benchmarks in bench/ (mounted at /bench/ only when BENCH_ENDPOINTS).
+"""Baseline views for the benchmarks in bench/, mounted at /bench/ by bench.settings only.
 
 They do the least Django can do for the same work, so that the real views' speed is measured as
 a ratio to them on the same server in the same run. They check nothing: never enable them outside

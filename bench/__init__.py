@@ -1,0 +1,1 @@
+"""Benchmarks and data generators (not tests); ``bench.settings`` serves the baselines."""
