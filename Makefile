@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= python3
 
-.PHONY: install demo test lint schema messages bench-load clean
+.PHONY: install demo test lint typecheck schema messages bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The import layers of docs/architecture.md, then the types (config in pyproject.toml).
+typecheck: install
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy src/tinhso
 
 schema: install
 	$(PY) manage.py spectacular --file docs/openapi.yaml --validate
