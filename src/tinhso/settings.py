@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tinhso.core",
+    "tinhso.scheduler",
     "tinhso.accounts",
     "tinhso.org",
+    "tinhso.notify",
     "tinhso.catalog",
     "tinhso.dossiers",
     "tinhso.portal",
@@ -233,3 +235,32 @@ LOGIN_RATE_LIMIT_IP = env_str("LOGIN_RATE_LIMIT_IP", "20/10m")
 LOGIN_RATE_LIMIT_LOGIN = env_str("LOGIN_RATE_LIMIT_LOGIN", "5/10m")
 # The place line of printed forms ("Cần Thơ, ngày …"); derived from PROVINCE_NAME when empty.
 PROVINCE_PLACE = env_str("PROVINCE_PLACE", "")
+
+# --- Notifications (tinhso.notify) and the scheduler (tinhso.scheduler) ------------------------
+# Channel plugins: "email" (Django's mail backend), "esms", "speedsms", or "demo" (sends nothing,
+# shows the message in the admin).
+NOTIFY_EMAIL_BACKEND = env_str("NOTIFY_EMAIL_BACKEND", "email")
+NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "demo")
+# Seconds to wait after the 1st, 2nd… failed attempt; after the last the delivery is given up.
+NOTIFY_RETRY_DELAYS = [
+    int(n) for n in env_list("NOTIFY_RETRY_DELAYS", ["60", "300", "1800", "7200"])
+]
+NOTIFY_CALLBACK_RATE_LIMIT = env_str("NOTIFY_CALLBACK_RATE_LIMIT", "120/m")
+NOTIFY_ESMS_URL = env_str(
+    "NOTIFY_ESMS_URL",
+    "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/",
+)
+NOTIFY_ESMS_API_KEY = env_str("NOTIFY_ESMS_API_KEY", "")
+NOTIFY_ESMS_SECRET_KEY = env_str("NOTIFY_ESMS_SECRET_KEY", "")
+NOTIFY_ESMS_BRANDNAME = env_str("NOTIFY_ESMS_BRANDNAME", "")
+NOTIFY_ESMS_SMS_TYPE = env_str("NOTIFY_ESMS_SMS_TYPE", "2")  # 2: customer-care brandname
+NOTIFY_ESMS_SANDBOX = env_bool("NOTIFY_ESMS_SANDBOX", False)
+NOTIFY_ESMS_CALLBACK_TOKEN = env_str("NOTIFY_ESMS_CALLBACK_TOKEN", "")  # derived when empty
+NOTIFY_SPEEDSMS_URL = env_str("NOTIFY_SPEEDSMS_URL", "https://api.speedsms.vn/index.php/sms/send")
+NOTIFY_SPEEDSMS_TOKEN = env_str("NOTIFY_SPEEDSMS_TOKEN", "")
+NOTIFY_SPEEDSMS_SENDER = env_str("NOTIFY_SPEEDSMS_SENDER", "")
+NOTIFY_SPEEDSMS_SMS_TYPE = env_int("NOTIFY_SPEEDSMS_SMS_TYPE", 3)  # 3: brandname
+NOTIFY_SPEEDSMS_CALLBACK_TOKEN = env_str("NOTIFY_SPEEDSMS_CALLBACK_TOKEN", "")
+# Scheduled work (`manage.py run_scheduler`): crontab lines in TIME_ZONE.
+SCHEDULE_APOLOGIES = env_str("SCHEDULE_APOLOGIES", "30 6 * * *")
+SCHEDULE_DUE_SOON = env_str("SCHEDULE_DUE_SOON", "0 7 * * 1-6")

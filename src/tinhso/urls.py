@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("tinhso.accounts.urls")),
     path("office/", include("tinhso.office.urls")),
     path("ho-so/", include("tinhso.dossiers.urls")),
+    path("notify/", include("tinhso.notify.urls")),
     path("api/v1/", include("tinhso.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,34 +1,122 @@
 """Background work for dossiers: thin tasks that call services or send messages."""
 
-from django.core.mail import send_mail
-from django.utils import translation
-from django.utils.translation import gettext as _
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
+
+from tinhso.scheduler import cron
+
+# The dossier's history action → the notification event sent to the applicant.
+APPLICANT_EVENTS = {
+    "receive": "dossier.received",
+    "request_supplement": "dossier.supplement_requested",
+    "request_payment": "dossier.payment_requested",
+    "finish": "dossier.result_ready",
+    "reject": "dossier.result_ready",
+    "apology": "dossier.apology",
+}
+# Actions whose comment is written for the applicant (the reason, what to bring, the fee note).
+PUBLIC_COMMENT_ACTIONS = {"request_supplement", "request_payment", "reject", "apology"}
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def applicant_event(action: str, to_status: int | None) -> str | None:
+    """The notification event for a history action, or ``None`` (nothing to tell)."""
+    from tinhso.dossiers.constants import Status
+
+    if action == "approve" and to_status == Status.FINISHED:
+        return "dossier.result_ready"  # approving at the last step finishes the dossier
+    return APPLICANT_EVENTS.get(action)
 
 
 @task()
-def dossier_notify(*, dossier_id: int, action: str) -> None:
-    """Tell the applicant (by e-mail for now) that something happened to their dossier."""
-    from tinhso.dossiers.models import Dossier
+def dossier_notify(*, dossier_id: int, action: str, event_id: int | None = None) -> int:
+    """Tell the applicant what happened to their dossier, on their channels (``notify``).
+    Returns how many deliveries were queued."""
+    from tinhso.dossiers.constants import Status
+    from tinhso.dossiers.models import Dossier, DossierEvent
     from tinhso.dossiers.selectors import dossier_tracking_url
+    from tinhso.notify.services import notification_send
 
-    dossier = Dossier.objects.filter(pk=dossier_id).first()
-    if dossier is None or not dossier.applicant_email:
-        return
-    with translation.override("vi"):
-        send_mail(
-            subject=_("Dossier %(code)s: %(status)s")
-            % {"code": dossier.code, "status": dossier.get_status_display()},
-            message=_("Follow your dossier at %(url)s") % {"url": dossier_tracking_url(dossier)},
-            from_email=None,
-            recipient_list=[dossier.applicant_email],
-            fail_silently=True,
-        )
+    dossier = Dossier.objects.select_related("procedure", "applicant").filter(pk=dossier_id).first()
+    history = DossierEvent.objects.filter(pk=event_id).first() if event_id else None
+    event = applicant_event(action, history.to_status if history else dossier and dossier.status)
+    if dossier is None or event is None:
+        return 0
+    data = history.data if history else {}
+    context = {
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "applicant_name": dossier.applicant_name,
+        "status": Status(dossier.status).label,
+        "tracking_url": dossier_tracking_url(dossier),
+        "due_at": _when(dossier.due_at),
+        "fee_amount": f"{dossier.fee_amount:,}".replace(",", ".") if dossier.fee_amount else "",
+        "comment": history.comment if history and action in PUBLIC_COMMENT_ACTIONS else "",
+        "new_due_at": _when(dt.datetime.fromisoformat(data["new_due_at"]))
+        if data.get("new_due_at")
+        else "",
+    }
+    deliveries = notification_send(
+        event=event,
+        recipient_user=dossier.applicant,
+        phone=dossier.applicant_phone,
+        email=dossier.applicant_email,
+        context=context,
+        object=dossier,
+    )
+    return len(deliveries)
 
 
+@cron(settings.SCHEDULE_APOLOGIES)
 @task()
 def apologies_draft_overdue() -> int:
     """Draft apology letters (form 04) for the overdue dossiers; run daily."""
     from tinhso.dossiers import services
 
     return services.apologies_draft_overdue()
+
+
+@cron(settings.SCHEDULE_DUE_SOON)
+@task()
+def due_soon_remind() -> int:
+    """Remind each assignee of their dossiers due within DUE_SOON_WORKING_DAYS (once a day)."""
+    from tinhso.core.calendar import get_calendar
+    from tinhso.dossiers.constants import ACTIVE_STATUSES
+    from tinhso.dossiers.models import Dossier
+    from tinhso.notify.services import notification_send
+
+    now = timezone.now()
+    soon = get_calendar().add_working_days(now, settings.DUE_SOON_WORKING_DAYS)
+    due = Dossier.objects.select_related("procedure", "assignee").filter(
+        status__in=list(ACTIVE_STATUSES), due_at__gt=now, due_at__lte=soon, assignee__isnull=False
+    )
+    today = timezone.localdate(now).isoformat()
+    sent = 0
+    for dossier in due.order_by("due_at", "pk").iterator():
+        officer = dossier.assignee
+        sent += bool(
+            notification_send(
+                event="dossier.due_soon",
+                recipient_user=officer,
+                context={
+                    "code": dossier.code,
+                    "procedure": dossier.procedure.name,
+                    "due_at": _when(dossier.due_at),
+                    "officer_name": officer.full_name or officer.get_username(),
+                    "office_url": settings.SITE_URL
+                    + reverse("office:dossier", kwargs={"pk": dossier.pk}),
+                },
+                object=dossier,
+                once_key=f"dossier.due_soon:{dossier.pk}:{officer.pk}:{today}",
+            )
+        )
+    return sent

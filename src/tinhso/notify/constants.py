@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    """The events a message is sent for. New apps add theirs here (and a default template)."""
+
+    DOSSIER_RECEIVED = "dossier.received", _("Dossier received")
+    DOSSIER_SUPPLEMENT_REQUESTED = "dossier.supplement_requested", _("Supplement requested")
+    DOSSIER_PAYMENT_REQUESTED = "dossier.payment_requested", _("Payment requested")
+    DOSSIER_RESULT_READY = "dossier.result_ready", _("Result ready")
+    DOSSIER_APOLOGY = "dossier.apology", _("Apology for a late dossier")
+    DOSSIER_DUE_SOON = "dossier.due_soon", _("Dossier due soon (officers)")
+
+
+class ChannelKind(models.TextChoices):
+    """What kind of address a channel needs; the plugin that carries it is chosen in settings."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+    GAVE_UP = "gave_up", _("Gave up")
+
+
+# A delivery in one of these may still be attempted (a failed one when its next attempt is due).
+PENDING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.FAILED)

@@ -1,0 +1,111 @@
+"""Delivery reports: a good callback is recorded, a forged or unknown one changes nothing."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from tinhso.notify.channels import callback_token
+from tinhso.notify.constants import DeliveryStatus
+from tinhso.notify.models import Delivery
+from tinhso.notify.services import delivery_attempt, notification_send
+from tinhso.notify.tests.conftest import payload
+
+pytestmark = pytest.mark.django_db
+
+ESMS_ID = "9a1c2e6f-5b1d-4c8e-8f1e-2b7d3c4a5e60"
+
+
+def sent_by(settings, gateway, backend) -> Delivery:
+    settings.NOTIFY_SMS_BACKEND = backend
+    settings.NOTIFY_ESMS_API_KEY = settings.NOTIFY_ESMS_SECRET_KEY = "k"
+    settings.NOTIFY_SPEEDSMS_TOKEN = "t"
+    gateway.answer(f"{backend}_send_ok.json")
+    delivery = notification_send(event="dossier.received", phone="0912345678", context={})[0]
+    delivery = delivery_attempt(delivery_id=delivery.pk)
+    assert delivery.status == DeliveryStatus.SENT
+    return delivery
+
+
+def esms_url(token=None):
+    return reverse("notify:esms_report", kwargs={"token": token or callback_token("esms")})
+
+
+def speedsms_url(token=None):
+    return reverse("notify:speedsms_report", kwargs={"token": token or callback_token("speedsms")})
+
+
+def test_esms_report_marks_delivered(client, settings, gateway):
+    delivery = sent_by(settings, gateway, "esms")
+    response = client.get(esms_url(), payload("esms_report_delivered.json"))
+    assert response.status_code == 200 and response.json() == {"ok": True, "code": "recorded"}
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED and delivery.delivered_at
+    assert delivery.provider_status == "5"
+
+
+def test_esms_report_of_rejection_marks_failed_without_retry(client, settings, gateway):
+    delivery = sent_by(settings, gateway, "esms")
+    response = client.get(esms_url(), {"SMSID": ESMS_ID, "SendStatus": "4"})
+    assert response.status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED and delivery.next_attempt_at is None
+
+
+def test_esms_report_still_on_the_way_keeps_sent(client, settings, gateway):
+    delivery = sent_by(settings, gateway, "esms")
+    assert client.get(esms_url(), {"SMSID": ESMS_ID, "SendStatus": "7"}).status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT and delivery.provider_status == "7"
+
+
+def test_forged_esms_report_is_refused(client, settings, gateway):
+    delivery = sent_by(settings, gateway, "esms")
+    response = client.get(esms_url("0" * 40), payload("esms_report_delivered.json"))
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    # The other gateway's token does not open this door either.
+    assert client.get(esms_url(callback_token("speedsms")), {"SMSID": ESMS_ID}).status_code == 403
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+
+
+def test_unknown_message_is_not_found(client, settings, gateway):
+    delivery = sent_by(settings, gateway, "esms")
+    response = client.get(esms_url(), {"SMSID": "no-such-id", "SendStatus": "5"})
+    assert response.status_code == 404 and response.json()["code"] == "unknown_message"
+    assert client.get(esms_url(), {"SendStatus": "5"}).status_code == 404
+    # A SpeedSMS id is unknown to eSMS.
+    assert client.get(esms_url(), {"SMSID": "812345678", "SendStatus": "5"}).status_code == 404
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+
+
+def test_speedsms_report_marks_delivered(client, settings, gateway):
+    delivery = sent_by(settings, gateway, "speedsms")
+    response = client.post(
+        speedsms_url(),
+        json.dumps(payload("speedsms_report_delivered.json")),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+
+
+def test_forged_or_broken_speedsms_reports_change_nothing(client, settings, gateway):
+    delivery = sent_by(settings, gateway, "speedsms")
+    body = json.dumps(payload("speedsms_report_delivered.json"))
+    assert client.post(speedsms_url("x"), body, content_type="application/json").status_code == 403
+    for broken in ("{not json", "[1, 2]", '{"type": "incoming"}', "\xff"):
+        response = client.post(speedsms_url(), broken, content_type="application/json")
+        assert response.status_code in {400, 404}
+        assert response["Content-Type"] == "application/json"
+    assert client.get(speedsms_url()).status_code == 405
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+
+
+def test_reports_are_rate_limited(client, settings):
+    settings.NOTIFY_CALLBACK_RATE_LIMIT = "2/m"
+    codes = [client.get(esms_url(), {"SMSID": "x"}).status_code for _ in range(3)]
+    assert codes == [404, 404, 429]

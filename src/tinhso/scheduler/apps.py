@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchedulerConfig(AppConfig):
+    name = "tinhso.scheduler"
+    label = "scheduler"
+    verbose_name = _("Scheduled work")

@@ -1,0 +1,101 @@
+"""Running the schedule: claim a due run in the database, then enqueue its task.
+
+Every scheduler process computes the same run times from the same crontab lines, so a run is
+named by (job, scheduled time). ``job_run_claim`` inserts that pair under a unique constraint
+and enqueues the task in the same transaction: with two schedulers (two hosts, or a restart
+overlapping the old process) a due job is enqueued once. Runs missed while no scheduler was
+running are not made up: the next one is the next due time after start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tinhso.scheduler.models import JobRun
+from tinhso.scheduler.registry import Job, jobs
+
+logger = logging.getLogger("tinhso.scheduler")
+
+
+def scheduler_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def job_run_claim(*, job: Job, scheduled_for: dt.datetime, scheduler: str = "") -> bool:
+    """Enqueue ``job`` for its run at ``scheduled_for`` unless another scheduler already did.
+    True when this call enqueued it."""
+    try:
+        with transaction.atomic():
+            run = JobRun.objects.create(
+                job=job.name, scheduled_for=scheduled_for, scheduler=scheduler
+            )
+            result = job.task.enqueue()
+            run.task_result_id = str(getattr(result, "id", ""))[:64]
+            run.save(update_fields=["task_result_id"])
+    except IntegrityError:
+        logger.info("Job %s at %s already enqueued by another scheduler.", job.name, scheduled_for)
+        return False
+    logger.info("Job %s enqueued for %s.", job.name, scheduled_for)
+    return True
+
+
+class Scheduler:
+    """The loop of one scheduler process: sleep until the next due run, claim, repeat."""
+
+    def __init__(self, *, now: Callable[[], dt.datetime] = timezone.now) -> None:
+        self.now = now
+        self.name = scheduler_name()
+        start = now()
+        self.next_runs: dict[str, dt.datetime | None] = {
+            name: job.next_run(start - dt.timedelta(seconds=1)) for name, job in jobs.items()
+        }
+
+    def tick(self) -> int:
+        """Claim every run that is due now; how many this process enqueued."""
+        now = self.now()
+        enqueued = 0
+        for name, due in self.next_runs.items():
+            job = jobs[name]
+            while due is not None and due <= now:
+                enqueued += job_run_claim(job=job, scheduled_for=due, scheduler=self.name)
+                due = job.next_run(max(due, now - dt.timedelta(seconds=1)))
+            self.next_runs[name] = due
+        return enqueued
+
+    def seconds_to_next(self) -> float:
+        upcoming = [due for due in self.next_runs.values() if due is not None]
+        if not upcoming:
+            return 60.0
+        return max(0.0, min(60.0, (min(upcoming) - self.now()).total_seconds()))
+
+    def run_forever(self) -> None:  # pragma: no cover - exercised by make demo
+        logger.info("Scheduler %s started with %s jobs.", self.name, len(self.next_runs))
+        while True:
+            self.tick()
+            time.sleep(self.seconds_to_next() + 0.05)
+
+
+def schedule_list(*, now: dt.datetime | None = None) -> list[dict]:
+    """The schedule for administrators: each job, its crontab line, next and last run."""
+    now = now or timezone.now()
+    last = {}
+    for run in JobRun.objects.filter(job__in=list(jobs)).order_by("job", "-scheduled_for"):
+        last.setdefault(run.job, run)
+    return [
+        {
+            "name": job.name,
+            "expression": job.expression,
+            "description": job.description,
+            "next_run": job.next_run(now),
+            "last_run": last.get(job.name),
+        }
+        for job in sorted(jobs.values(), key=lambda job: job.name)
+    ]
