@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tinhso.catalog.models import Field, Procedure, ProcessStep
 from tinhso.core.text import fold
+from tinhso.org import selectors as org_selectors
 from tinhso.org.models import Agency
 
 # A published procedure: switched on, and with a frozen version dossiers can be received under.
@@ -93,3 +94,18 @@ def agency_list(*, nonempty: bool = False) -> QuerySet[Agency]:
     if nonempty:
         qs = qs.filter(procedure_count__gt=0)
     return qs.order_by("name", "pk")
+
+
+def procedure_list_for_officer(user, *, desk_only: bool) -> QuerySet[Procedure]:
+    """Procedures an officer deals with (``org.selectors`` decides their scope): those their
+    one-stop desk receives, and with ``desk_only=False`` also those their agency implements.
+    Every procedure for a province administrator; none for anyone else."""
+    procedures = Procedure.objects.select_related("agency").order_by("name")
+    if org_selectors.officer_sees_all(user):
+        return procedures
+    desk = org_selectors.desk_agency_filter(user, prefix="agency__")
+    if desk is None:
+        return procedures.none()
+    if desk_only:
+        return procedures.filter(desk)
+    return procedures.filter(desk | Q(agency_id=org_selectors.officer_agency_id(user)))

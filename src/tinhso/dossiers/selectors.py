@@ -13,6 +13,7 @@ from django.utils import timezone
 from tinhso.core.calendar import get_calendar
 from tinhso.dossiers.constants import ACTIVE_STATUSES
 from tinhso.dossiers.models import Dossier
+from tinhso.org.selectors import officer_agency_id, officer_is_scoped, officer_sees_all
 
 
 def dossier_tracking_url(dossier: Dossier) -> str:
@@ -25,18 +26,9 @@ def _base() -> QuerySet[Dossier]:
     )
 
 
-def officer_sees_all(user) -> bool:
-    return user.is_authenticated and user.has_perm("dossiers.view_all_agencies")
-
-
-def officer_agency_id(user) -> int | None:
-    officer = getattr(user, "officer", None) if user.is_authenticated else None
-    return officer.agency_id if officer else None
-
-
 def dossier_list_for_officer(user) -> QuerySet[Dossier]:
     """The dossiers an officer may see: those received, implemented or now handled by their
-    agency. Province administrators see all; anyone else sees none."""
+    agency (``org.selectors`` says which). Province administrators see all; anyone else none."""
     if officer_sees_all(user):
         return _base()
     agency_id = officer_agency_id(user)
@@ -86,6 +78,15 @@ def dossier_list_for_applicant(user) -> QuerySet[Dossier]:
     if not user.is_authenticated:
         return Dossier.objects.none()
     return _base().filter(applicant=user)
+
+
+def dossier_list_for_user(user) -> QuerySet[Dossier]:
+    """The dossiers ``user`` may see: an officer those of their agency (all, for a province
+    administrator), anyone else their own. (A dossier an officer registers for someone has no
+    applicant account, so an officer never needs both.)"""
+    if officer_is_scoped(user):
+        return dossier_list_for_officer(user)
+    return dossier_list_for_applicant(user)
 
 
 def dossier_get_by_code(code: str) -> Dossier | None:

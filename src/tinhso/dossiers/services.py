@@ -44,6 +44,7 @@ from tinhso.dossiers.workflow import (
     transition_check,
 )
 from tinhso.org.models import Agency
+from tinhso.org.selectors import officer_agency_id
 
 # Actions that only the role named by the current step of the internal process may take.
 ROLE_BOUND_ACTIONS = {
@@ -80,9 +81,8 @@ def _local_now() -> dt.datetime:
     return timezone.localtime(timezone.now())
 
 
-def _officer_agency_id(actor) -> int | None:
-    officer = getattr(actor, "officer", None) if actor and actor.is_authenticated else None
-    return officer.agency_id if officer else None
+# Which agency an actor works for is decided once, in org (a system actor works for none).
+_officer_agency_id = officer_agency_id
 
 
 def step_agency_id(dossier: Dossier, index: int) -> int:
@@ -309,7 +309,8 @@ def dossier_submit(
             )
     desk = procedure.agency.desk
     now = _local_now()
-    is_citizen = actor is not None and actor.is_authenticated and not hasattr(actor, "officer")
+    # A person without an agency submits for themselves; an officer or a system actor for someone.
+    is_citizen = actor_user(actor) is not None and officer_agency_id(actor) is None
     dossier = Dossier(
         code=dossier_code_allocate(agency=desk, day=now.date()),
         procedure=procedure,

@@ -9,16 +9,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.models import User
 from tinhso.catalog.models import Field, Procedure
+from tinhso.catalog.selectors import procedure_list_for_officer
 from tinhso.dossiers.constants import ApplicantKind, Channel, Delivery, Status
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.services import step_agency_id
 from tinhso.org.models import Agency
+from tinhso.org.selectors import agencies_visible_to
 
 
 def officers_for_step(dossier: Dossier, index: int):
@@ -261,7 +262,9 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = (
-            procedures_for_officer(user, desk_only=False).select_related(None).only("pk", "name")
+            procedure_list_for_officer(user, desk_only=False)
+            .select_related(None)
+            .only("pk", "name")
         )
 
     def apply(self, qs):
@@ -283,22 +286,6 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def procedures_for_officer(user, *, desk_only: bool):
-    """Procedures an officer deals with; ``desk_only``: those whose desk is the officer's agency."""
-    procedures = Procedure.objects.select_related("agency").order_by("name")
-    if user.has_perm("dossiers.view_all_agencies"):
-        return procedures
-    officer = getattr(user, "officer", None)
-    if officer is None:
-        return procedures.none()
-    desk = Q(agency_id=officer.agency_id, agency__served_by__isnull=True) | Q(
-        agency__served_by_id=officer.agency_id
-    )
-    if desk_only:
-        return procedures.filter(desk)
-    return procedures.filter(desk | Q(agency_id=officer.agency_id))
-
-
 # --- the desk --------------------------------------------------------------------------------
 class DeskProcedureForm(forms.Form):
     procedure = forms.ModelChoiceField(
@@ -307,7 +294,7 @@ class DeskProcedureForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].queryset = procedures_for_officer(user, desk_only=True).filter(
+        self.fields["procedure"].queryset = procedure_list_for_officer(user, desk_only=True).filter(
             is_active=True, current_version__isnull=False
         )
 
@@ -414,7 +401,7 @@ class StatsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.fields["year"].choices = [(y, str(y)) for y in range(this_year, this_year - 6, -1)]
-        self.fields["agency"].queryset = agencies_for_statistics(user)
+        self.fields["agency"].queryset = agencies_visible_to(user)
 
     # A field that does not validate is ignored; the others still apply.
     def selected_year(self) -> int:
@@ -425,15 +412,3 @@ class StatsFilterForm(forms.Form):
         self.is_valid()
         agency = getattr(self, "cleaned_data", {}).get("agency")
         return agency.pk if agency else None
-
-
-def agencies_for_statistics(user):
-    """The implementing agencies an officer may narrow the statistics to: every agency for a
-    province administrator; otherwise their own and those whose desk their agency is."""
-    agencies = Agency.objects.only("pk", "name").order_by("name")
-    if user.has_perm("dossiers.view_all_agencies"):
-        return agencies
-    officer = getattr(user, "officer", None)
-    if officer is None:
-        return agencies.none()
-    return agencies.filter(Q(pk=officer.agency_id) | Q(served_by_id=officer.agency_id))

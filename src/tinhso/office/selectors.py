@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -13,8 +15,18 @@ from django.utils import timezone
 from tinhso.core.env import env_int
 from tinhso.dossiers.constants import ACTIVE_STATUSES, CLOSED_STATUSES, Status, Timeliness
 from tinhso.dossiers.models import Dossier
-from tinhso.dossiers.selectors import officer_agency_id, officer_sees_all
 from tinhso.org.models import Agency
+from tinhso.org.selectors import officer_agency_id, officer_sees_all
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tinhso.accounts.models import User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tinhso.accounts.models import User
 
 COLUMNS = ("received", "early", "on_time", "late", "in_progress", "overdue")
 # Still open: neither closed nor finished.
@@ -62,7 +74,11 @@ def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def statistics_dossiers(
-    user, *, year: int, agency_id: int | None = None, now: dt.datetime | None = None
+    user: User | AnonymousUser,
+    *,
+    year: int,
+    agency_id: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Statistics:
     """Received, finished early / on time / late, in progress and overdue now, per implementing
     agency and month of reception, for the dossiers received in ``year``.
@@ -88,7 +104,7 @@ def statistics_dossiers(
                 qs.filter(agency_id=agency_id),
                 qs.filter(receiving_agency_id=agency_id).exclude(agency_id=agency_id),
             ]
-    rows = (
+    rows: Iterator[Mapping[str, Any]] = (
         item
         for part in parts
         for item in part.annotate(month=TruncMonth("received_at"))
@@ -123,7 +139,9 @@ def statistics_dossiers(
     )
 
 
-def statistics_dossiers_cached(user, *, year: int, agency_id: int | None = None) -> Statistics:
+def statistics_dossiers_cached(
+    user: User | AnonymousUser, *, year: int, agency_id: int | None = None
+) -> Statistics:
     """``statistics_dossiers`` kept for ``STATS_CACHE_SECONDS`` (default 5 minutes) per scope
     and year: a province's year is close to a million rows, and the figures of a dashboard
     need not be fresher than that. ``Statistics.computed_at`` says when they were counted."""
@@ -132,7 +150,7 @@ def statistics_dossiers_cached(user, *, year: int, agency_id: int | None = None)
         return statistics_dossiers(user, year=year, agency_id=agency_id)
     scope = "all" if officer_sees_all(user) else f"agency-{officer_agency_id(user)}"
     key = f"office:stats:v1:{scope}:{year}:{agency_id or ''}"
-    stats = cache.get(key)
+    stats: Statistics | None = cache.get(key)
     if stats is None:
         stats = statistics_dossiers(user, year=year, agency_id=agency_id)
         cache.set(key, stats, seconds)

@@ -32,6 +32,7 @@ from tinhso.dossiers.workflow import TRANSITIONS, ConflictError, TransitionError
 from tinhso.office import forms
 from tinhso.office.charts import bar_chart
 from tinhso.office.selectors import statistics_dossiers_cached
+from tinhso.org.selectors import officer_acts_for, officer_agency_id, officer_sees_all
 
 PAGE_SIZE = 50
 MAX_PAGE = 200
@@ -63,11 +64,9 @@ def _login_url() -> str:
 
 
 def is_officer(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.has_perm("dossiers.view_all_agencies"):
+    if officer_sees_all(user):
         return True
-    return hasattr(user, "officer") and user.has_perm("dossiers.view_dossier")
+    return officer_agency_id(user) is not None and user.has_perm("dossiers.view_dossier")
 
 
 def officer_required(view=None, *, perm: str | None = None):
@@ -141,7 +140,7 @@ def queue(request):
         return filters.apply(qs)
 
     qs = tab_qs(box)
-    if box == "agency" and selectors.officer_sees_all(user):
+    if box == "agency" and officer_sees_all(user):
         # Every open dossier of the province: read them all from the small open-dossier index
         # and keep the first by deadline, rather than walk the whole due_at index in order.
         qs = qs.order_by(Coalesce("due_at", Value(FAR_FUTURE, output_field=DateTimeField())), "pk")
@@ -324,9 +323,7 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
 def _may_apologise(dossier: Dossier, user) -> bool:
     if not (dossier.is_overdue and user.has_perm("dossiers.process_dossier")):
         return False
-    return selectors.officer_sees_all(user) or (
-        selectors.officer_agency_id(user) == dossier.current_agency_id
-    )
+    return officer_sees_all(user) or officer_acts_for(user, dossier.current_agency_id)
 
 
 def _apology_context(dossier: Dossier, user, bound=None) -> dict | None:
@@ -488,7 +485,7 @@ def stats(request):
             "filters": filters,
             "data": data,
             "chart": chart,
-            "sees_all": selectors.officer_sees_all(request.user),
+            "sees_all": officer_sees_all(request.user),
         },
     )
 

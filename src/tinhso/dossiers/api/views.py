@@ -93,15 +93,6 @@ def uploads_check(uploads) -> None:
             upload.seek(0)
 
 
-def _visible(user):
-    """The dossiers ``user`` may see (selectors): an officer those of their agency (all, for a
-    province administrator), anyone else their own. (A dossier an officer registers for someone
-    has no applicant account, so an officer never needs both.)"""
-    if selectors.officer_agency_id(user) is not None or selectors.officer_sees_all(user):
-        return selectors.dossier_list_for_officer(user)
-    return selectors.dossier_list_for_applicant(user)
-
-
 def _with_details(qs):
     # Everything DossierDetailSerializer reads, joined (no query per related object).
     return qs.select_related(
@@ -253,7 +244,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return [ScopedThrottle()] if self.action == "create" else []
 
     def get_queryset(self):
-        qs = _visible(self.request.user)
+        qs = selectors.dossier_list_for_user(self.request.user)
         if self.action != "list":
             return _with_details(qs)
         params = DossierFilterSerializer(data=self.request.query_params)
