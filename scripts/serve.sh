@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Start the production WSGI server (granian) and the task worker; stop both on Ctrl-C.
+# Start the production WSGI server (granian), the task worker and the scheduler; stop them all
+# on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8000}
 export STATIC_MANIFEST=${STATIC_MANIFEST:-0}
 .venv/bin/python manage.py db_worker --queue-name '*' &
 worker=$!
-trap 'kill $worker 2>/dev/null' EXIT
+# The scheduler enqueues periodic tasks (apology drafts, due-soon reminders, notification
+# retries) for the worker; running two is safe: each due run is claimed once in the database.
+.venv/bin/python manage.py run_scheduler &
+scheduler=$!
+trap 'kill $worker $scheduler 2>/dev/null' EXIT
 cat <<MSG
 
   Tỉnh Số is running on http://127.0.0.1:${PORT}/
