@@ -7,7 +7,8 @@ from tinhso.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Citizen"), {"fields": ("full_name", "phone", "national_id", "vneid_subject")}),
     )
     list_display = ("username", "full_name", "email", "is_staff")

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -30,8 +30,6 @@ class User(AbstractUser):
         validators=[national_id_validator],
     )
     vneid_subject = models.CharField(_("VNeID subject"), max_length=128, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -1,5 +1,6 @@
 import hashlib
 import json
+from typing import Any
 
 from django.db import transaction
 
@@ -8,7 +9,7 @@ from tinhso.core.audit import audit_log_write
 from tinhso.core.text import fold
 
 
-def procedure_snapshot(procedure: Procedure) -> dict:
+def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
     """Everything a dossier needs to be processed under this procedure's current rules."""
     return {
         "code": procedure.code,
@@ -53,7 +54,7 @@ def procedure_search_text(procedure: Procedure) -> str:
 
 
 @transaction.atomic
-def procedure_version_publish(*, procedure: Procedure, actor=None) -> ProcedureVersion:
+def procedure_version_publish(*, procedure: Procedure, actor: Any = None) -> ProcedureVersion:
     """Freeze the procedure's current rules as a new version, unless nothing changed.
 
     Dossiers already received keep the version they were received under.

@@ -113,7 +113,8 @@ class ScopedThrottle(ScopedRateThrottle):
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="A stable machine-readable code, e.g. `invalid`.")
     message = serializers.CharField(help_text="A sentence for people, in the request's language.")
-    fields = serializers.DictField(
+    # The envelope's name for it, though Serializer.fields means the serializer's own fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         allow_null=True,
         help_text="For validation errors: the messages of each field that failed.",

@@ -14,7 +14,7 @@ without writing, so the pages, the API and the services never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -57,7 +57,7 @@ class TransitionTable(Generic[StateT]):
     def __contains__(self, action: object) -> bool:
         return action in self.transitions
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.transitions)
 
     def get(self, action: str) -> Transition[StateT]:

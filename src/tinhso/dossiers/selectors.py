@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
@@ -15,6 +16,11 @@ from tinhso.dossiers.constants import ACTIVE_STATUSES
 from tinhso.dossiers.models import Dossier
 from tinhso.org.selectors import officer_agency_id, officer_is_scoped, officer_sees_all
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tinhso.accounts.models import User
+
 
 def dossier_tracking_url(dossier: Dossier) -> str:
     return settings.SITE_URL + reverse("portal:track") + f"?code={dossier.code}"
@@ -26,7 +32,7 @@ def _base() -> QuerySet[Dossier]:
     )
 
 
-def dossier_list_for_officer(user) -> QuerySet[Dossier]:
+def dossier_list_for_officer(user: User | AnonymousUser) -> QuerySet[Dossier]:
     """The dossiers an officer may see: those received, implemented or now handled by their
     agency (``org.selectors`` says which). Province administrators see all; anyone else none."""
     if officer_sees_all(user):
@@ -39,7 +45,9 @@ def dossier_list_for_officer(user) -> QuerySet[Dossier]:
     )
 
 
-def dossier_queue(user, *, box: str = "agency", q: str = "", status: int | None = None):
+def dossier_queue(
+    user: User, *, box: str = "agency", q: str = "", status: int | None = None
+) -> QuerySet[Dossier]:
     """An officer's work queue. ``box``: mine, agency (to act on now), due_soon, overdue, all."""
     qs = dossier_list_for_officer(user)
     now = timezone.now()
@@ -70,11 +78,11 @@ def dossier_queue(user, *, box: str = "agency", q: str = "", status: int | None 
     return qs.order_by("-submitted_at", "-pk")
 
 
-def dossier_get_for_officer(user, pk: int) -> Dossier:
+def dossier_get_for_officer(user: User | AnonymousUser, pk: int) -> Dossier:
     return dossier_list_for_officer(user).get(pk=pk)
 
 
-def dossier_list_for_applicant(user) -> QuerySet[Dossier]:
+def dossier_list_for_applicant(user: User | AnonymousUser) -> QuerySet[Dossier]:
     if not user.is_authenticated:
         return Dossier.objects.none()
     return _base().filter(applicant=user)
@@ -99,7 +107,7 @@ def dossier_get_by_code(code: str) -> Dossier | None:
     )
 
 
-def dossier_user_can_see(user, dossier: Dossier) -> bool:
+def dossier_user_can_see(user: User | AnonymousUser, dossier: Dossier) -> bool:
     """Whether ``user`` may see the dossier's personal data and files."""
     if not user.is_authenticated:
         return False
@@ -148,17 +156,20 @@ TRACKING_COLUMNS = (
 )
 
 
-def _tracking_queryset(code: str):
-    return Dossier.objects.filter(code=code).values(*TRACKING_COLUMNS).order_by()[:1]
+def _tracking_queryset(code: str) -> QuerySet[Dossier, dict[str, Any]]:
+    qs: QuerySet[Dossier, dict[str, Any]] = Dossier.objects.filter(code=code).values(
+        *TRACKING_COLUMNS
+    )
+    return qs.order_by()[:1]
 
 
 @functools.cache
 def _tracking_sql() -> str:
     sql, _params = _tracking_queryset("").query.sql_with_params()
-    return sql
+    return str(sql)
 
 
-def dossier_tracking_row(code: str) -> dict | None:
+def dossier_tracking_row(code: str) -> dict[str, Any] | None:
     """Public tracking as one flat row: the columns anyone holding the code may see, nothing
     personal.
 

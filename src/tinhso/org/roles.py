@@ -72,7 +72,7 @@ def sync_roles(**kwargs) -> None:
         create_permissions(app_config, verbosity=0, using=using)
     for name, perms in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
-        wanted = []
+        wanted: list[Permission] = []
         for perm in perms:
             app_label, codename = perm.split(".")
             wanted.extend(

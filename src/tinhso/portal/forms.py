@@ -1,5 +1,7 @@
 """Forms of the citizen portal. They only check and collect input: writes go through services."""
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -131,15 +133,14 @@ class SubmitForm(forms.Form):
     def __init__(self, *args, documents=(), applicants: str = "both", **kwargs):
         super().__init__(*args, **kwargs)
         if applicants in ApplicantKind.values:  # the procedure is for one kind only
-            kind = self.fields["applicant_kind"]
+            kind: Any = self.fields["applicant_kind"]  # its stubs type .choices too loosely
             kind.choices = [c for c in kind.choices if c[0] == applicants]
             kind.initial = applicants
-        self.fields["applicant_ward"].queryset = Ward.objects.filter(
-            province_code=settings.PROVINCE_CODE
-        )
-        self.fields["applicant_ward"].empty_label = _("Choose your ward or commune")
+        ward = cast(forms.ModelChoiceField, self.fields["applicant_ward"])
+        ward.queryset = Ward.objects.filter(province_code=settings.PROVINCE_CODE)
+        ward.empty_label = _("Choose your ward or commune")
         for name in ("applicant_phone", "applicant_email"):  # at least one of the two
-            self.fields[name].hide_optional = True
+            self.fields[name].hide_optional = True  # type: ignore[attr-defined]
         self.documents = list(documents)
         for doc in self.documents:
             self.fields[self.document_field(doc)] = forms.FileField(
@@ -199,7 +200,8 @@ class VersionForm(forms.Form):
 
 
 class SupplementForm(VersionForm):
-    files = MultipleFileField(
+    # The metaclass moves it into base_fields: an instance's .files stays the uploaded files.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Files you hand in"),
         help_text=_("PDF, JPEG or PNG. You can choose several files at once."),
         error_messages={"required": _("Attach at least one file.")},

@@ -32,6 +32,7 @@ def icon_draw(size: int) -> Image.Image:
     image = Image.new("RGB", (big, big), RED)
     draw = ImageDraw.Draw(image)
     draw.polygon(_star(big / 2, big * 0.40, big * 0.20), fill=GOLD)
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont
     try:
         font = ImageFont.truetype(FONT, big * 0.15)
         label = "TỈNH SỐ"

@@ -1,6 +1,7 @@
 """factory_boy factories and the fixed personas every test suite shares."""
 
 from decimal import Decimal
+from typing import cast
 
 import factory
 from django.contrib.auth.models import Group
@@ -50,7 +51,7 @@ class FieldFactory(factory.django.DjangoModelFactory):
 
 
 def officer_create(*, username: str, agency: Agency, role: str, **extra) -> User:
-    user = UserFactory(username=username, **extra)
+    user = cast(User, UserFactory(username=username, **extra))
     Officer.objects.create(user=user, agency=agency)
     user.groups.add(Group.objects.get(name=role))
     return User.objects.get(pk=user.pk)  # fresh permission cache
@@ -81,7 +82,7 @@ def procedure_create(
     procedure = Procedure.objects.create(
         code=code,
         name=name,
-        field=field or FieldFactory(code="HT", name="Hộ tịch"),
+        field=field or cast(Field, FieldFactory(code="HT", name="Hộ tịch")),
         agency=agency,
         processing_days=Decimal(processing_days),
         online_level=online_level,

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 
 from tinhso.catalog.api.serializers import (
     AgencySerializer,
@@ -39,7 +40,7 @@ PROCEDURE_FILTERS = [
 ]
 
 
-class _Public:
+class _Public(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
