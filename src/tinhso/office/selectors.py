@@ -23,11 +23,6 @@ if TYPE_CHECKING:
 
     from tinhso.accounts.models import User
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from tinhso.accounts.models import User
-
 COLUMNS = ("received", "early", "on_time", "late", "in_progress", "overdue")
 # Still open: neither closed nor finished.
 OPEN_STATUSES = sorted(set(Status.values) - set(CLOSED_STATUSES) - {Status.FINISHED})
