@@ -8,12 +8,19 @@ query is folded the same way, and every folded word of the query must occur in i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tinhso.catalog.models import Field, Procedure, ProcessStep
 from tinhso.core.text import fold
 from tinhso.org import selectors as org_selectors
 from tinhso.org.models import Agency
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tinhso.accounts.models import User
 
 # A published procedure: switched on, and with a frozen version dossiers can be received under.
 PUBLISHED = Q(is_active=True, current_version__isnull=False)
@@ -96,7 +103,9 @@ def agency_list(*, nonempty: bool = False) -> QuerySet[Agency]:
     return qs.order_by("name", "pk")
 
 
-def procedure_list_for_officer(user, *, desk_only: bool) -> QuerySet[Procedure]:
+def procedure_list_for_officer(
+    user: User | AnonymousUser, *, desk_only: bool
+) -> QuerySet[Procedure]:
     """Procedures an officer deals with (``org.selectors`` decides their scope): those their
     one-stop desk receives, and with ``desk_only=False`` also those their agency implements.
     Every procedure for a province administrator; none for anyone else."""

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -61,7 +63,7 @@ class DocumentSerializer(serializers.Serializer):
     name = serializers.CharField()
     originals = serializers.IntegerField()
     copies = serializers.IntegerField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # the document's, not Field.required
 
 
 class FeeSerializer(serializers.Serializer):
@@ -143,13 +145,15 @@ class ProcedureDetailSerializer(ProcedureSerializer):
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, procedure) -> list[dict]:
         docs = self._snapshot(procedure).get("documents", [])
-        return DocumentSerializer([self._doc(d) for d in docs], many=True).data
+        data = DocumentSerializer([self._doc(d) for d in docs], many=True).data
+        return cast(list[dict[str, Any]], data)  # a ReturnList with many=True
 
     @extend_schema_field(FeeSerializer(many=True))
     def get_fees(self, procedure) -> list[dict]:
-        return FeeSerializer(self._snapshot(procedure).get("fees", []), many=True).data
+        data = FeeSerializer(self._snapshot(procedure).get("fees", []), many=True).data
+        return cast(list[dict[str, Any]], data)
 
     @extend_schema_field(StepSerializer(many=True))
     def get_steps(self, procedure) -> list[dict]:
         steps = self._snapshot(procedure).get("steps", [])
-        return StepSerializer(steps, many=True).data
+        return cast(list[dict[str, Any]], StepSerializer(steps, many=True).data)
