@@ -1,0 +1,15 @@
+"""What core contributes to the default roles (``tinhso.org.roles`` collects it).
+
+``core`` sits below ``org``, so it names the role by its stored group name rather than importing
+org's constant; ``org.roles`` refuses a name it does not know.
+"""
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    # The province's own working calendar (days off, make-up working days).
+    "province_admin": [
+        "core.add_calendarday",
+        "core.change_calendarday",
+        "core.delete_calendarday",
+        "core.view_calendarday",
+    ],
+}
