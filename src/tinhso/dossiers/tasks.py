@@ -48,8 +48,10 @@ def dossier_notify(*, dossier_id: int, action: str, event_id: int | None = None)
 
     dossier = Dossier.objects.select_related("procedure", "applicant").filter(pk=dossier_id).first()
     history = DossierEvent.objects.filter(pk=event_id).first() if event_id else None
-    event = applicant_event(action, history.to_status if history else dossier and dossier.status)
-    if dossier is None or event is None:
+    if dossier is None:
+        return 0
+    event = applicant_event(action, history.to_status if history else dossier.status)
+    if event is None:
         return 0
     data = history.data if history else {}
     context = {
@@ -103,6 +105,7 @@ def due_soon_remind() -> int:
     sent = 0
     for dossier in due.order_by("due_at", "pk").iterator():
         officer = dossier.assignee
+        assert officer is not None  # filtered above
         sent += bool(
             notification_send(
                 event="dossier.due_soon",

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -117,7 +118,9 @@ class DemoChannel(Channel):
     def send(self, message: Message) -> SendResult:
         from tinhso.notify.models import Delivery, DemoMessage
 
-        delivery = Delivery.objects.filter(uuid=message.reference or None).first()
+        delivery = (
+            Delivery.objects.filter(uuid=message.reference).first() if message.reference else None
+        )
         demo = DemoMessage.objects.create(
             delivery=delivery,
             channel=delivery.channel if delivery else self.kind,
@@ -197,7 +200,7 @@ class SpeedSmsChannel(Channel):
             )
         except HttpError as error:
             raise ChannelError(f"SpeedSMS: {error}") from None
-        data = answer.get("data") if isinstance(answer.get("data"), dict) else {}
+        data: dict[str, Any] = answer["data"] if isinstance(answer.get("data"), dict) else {}
         invalid = data.get("invalidPhone") or answer.get("invalidPhone") or []
         if answer.get("status") == "success" and data.get("tranId") and not invalid:
             return SendResult(provider_message_id=str(data["tranId"]))

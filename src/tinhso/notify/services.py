@@ -48,7 +48,7 @@ def template_render(
         return _render(subject, context), _render(body, context), _render(sms, context)
 
 
-def _preference(user) -> ChannelPreference:
+def _preference(user: Any) -> ChannelPreference:
     if user is None or user.pk is None:
         return ChannelPreference()
     return ChannelPreference.objects.filter(user=user).first() or ChannelPreference(user=user)
@@ -58,7 +58,7 @@ def _preference(user) -> ChannelPreference:
 def notification_send(
     *,
     event: str,
-    recipient_user=None,
+    recipient_user: Any = None,
     phone: str = "",
     email: str = "",
     context: Mapping[str, Any],
@@ -102,7 +102,7 @@ def notification_send(
                     event=event,
                     recipient=recipient_user if getattr(recipient_user, "pk", None) else None,
                     channel=kind,
-                    backend=plugin.identifier,  # type: ignore[attr-defined]
+                    backend=plugin.identifier,
                     address=addresses[kind],
                     address_masked=mask_address(addresses[kind]),
                     language=language,
@@ -255,7 +255,7 @@ def delivery_report_record(
 @transaction.atomic
 def preference_set(
     *,
-    user,
+    user: Any,
     email_enabled: bool | None = None,
     sms_enabled: bool | None = None,
     language: str | None = None,

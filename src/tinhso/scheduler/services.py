@@ -15,6 +15,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -83,10 +84,10 @@ class Scheduler:
             time.sleep(self.seconds_to_next() + 0.05)
 
 
-def schedule_list(*, now: dt.datetime | None = None) -> list[dict]:
+def schedule_list(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The schedule for administrators: each job, its crontab line, next and last run."""
     now = now or timezone.now()
-    last = {}
+    last: dict[str, JobRun] = {}
     for run in JobRun.objects.filter(job__in=list(jobs)).order_by("job", "-scheduled_for"):
         last.setdefault(run.job, run)
     return [

@@ -21,9 +21,9 @@ def sent_by(settings, gateway, backend) -> Delivery:
     settings.NOTIFY_ESMS_API_KEY = settings.NOTIFY_ESMS_SECRET_KEY = "k"
     settings.NOTIFY_SPEEDSMS_TOKEN = "t"
     gateway.answer(f"{backend}_send_ok.json")
-    delivery = notification_send(event="dossier.received", phone="0912345678", context={})[0]
-    delivery = delivery_attempt(delivery_id=delivery.pk)
-    assert delivery.status == DeliveryStatus.SENT
+    queued = notification_send(event="dossier.received", phone="0912345678", context={})[0]
+    delivery = delivery_attempt(delivery_id=queued.pk)
+    assert delivery is not None and delivery.status == DeliveryStatus.SENT
     return delivery
 
 
