@@ -31,6 +31,7 @@ from tinhso.core.calendar import WorkingCalendar, get_calendar
 from tinhso.core.models import AuditLog
 from tinhso.demo.people import person_name
 from tinhso.demo.procedures import SeededProcedure
+from tinhso.dossiers import effects
 from tinhso.dossiers.constants import (
     ACTIVE_STATUSES,
     ApplicantKind,
@@ -40,13 +41,8 @@ from tinhso.dossiers.constants import (
     FileKind,
     Status,
 )
+from tinhso.dossiers.effects import step_agency_id
 from tinhso.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierFile, Rating
-from tinhso.dossiers.services import (  # the services' own clock rules, so seeds match them
-    _enter_step,
-    _resume_clock,
-    mark_finished,
-    step_agency_id,
-)
 from tinhso.org import roles
 from tinhso.org.models import Ward
 
@@ -249,7 +245,12 @@ class Sim:
     def _applicant_or_desk(self):
         return self.dossier.applicant or self._desk_officer()
 
-    # -- transitions -------------------------------------------------------------------------
+    # -- transitions: the services' own effects (dossiers/effects.py) --------------------------
+    def _apply(self, at, action, actor, data, comment="", files=()) -> None:
+        from_status = self.events[-1][0].to_status if self.events else None
+        self._save()
+        self._record(at, action, actor, from_status, comment=comment, files=files, **data)
+
     def submit(self, at, actor) -> None:
         d = self.dossier
         d.submitted_at = d.created_at = at
@@ -259,165 +260,89 @@ class Sim:
         self._record(at, "submit", actor, None, files=files, channel=int(d.channel))
 
     def receive(self, at) -> None:
-        d, cal = self.dossier, self.ctx.cal
+        d = self.dossier
         # In person the clerk who registers the dossier receives it in the same request.
         actor = self.events[0][0].actor if d.channel == Channel.IN_PERSON else None
         actor = actor or self._desk_officer()
-        from_status = d.status
-        d.status = S.RECEIVED
-        d.received_at = at
-        d.due_at = cal.add_working_days(at, d.procedure_version.snapshot["processing_days"])
-        if self.steps:
-            _enter_step(d, 0, cal, at)
-        if not d.assignee_id:
-            d.assignee = actor
-        self._save()
-        checklist = sorted(doc["id"] for doc in d.procedure_version.documents)
-        self._record(at, "receive", actor, from_status, checklist=checklist)
+        checklist = [doc["id"] for doc in d.procedure_version.documents]
+        data = effects.receive(d, at=at, cal=self.ctx.cal, checklist=checklist, clerk=actor)
+        self._apply(at, "receive", actor, data)
 
     def refuse(self, at) -> None:
         d = self.dossier
-        actor = self._desk_officer()
-        from_status = d.status
-        d.status = S.REFUSED
-        d.closed_at = at
-        self._save()
-        self._record(at, "refuse", actor, from_status, comment=self.ctx.rng.choice(REFUSE_REASONS))
+        data = effects.close(d, at=at, status=S.REFUSED)
+        reason = self.ctx.rng.choice(REFUSE_REASONS)
+        self._apply(at, "refuse", self._desk_officer(), data, comment=reason)
 
     def request_supplement(self, at) -> None:
         d = self.dossier
         step_index = d.step_index if d.current_step else 0
         actor = self.ctx.officer(d.current_agency_id, self.steps[step_index]["role"])
-        from_status = d.status
-        d.status_before_pause = d.status
-        d.status = S.SUPPLEMENT_REQUESTED
-        d.paused_at = at
-        d.supplement_count += 1
-        self._save()
-        documents = [self.ctx.rng.choice(d.procedure_version.documents)["name"]]
+        names = [self.ctx.rng.choice(d.procedure_version.documents)["name"]]
+        data = effects.request_supplement(d, at=at, document_names=names)
         reason = self.ctx.rng.choice(SUPPLEMENT_REASONS)
-        self._record(
-            at, "request_supplement", actor, from_status, comment=reason, documents=documents
-        )
+        self._apply(at, "request_supplement", actor, data, comment=reason)
 
     def supplement(self, at) -> None:
         d = self.dossier
-        actor = self._applicant_or_desk()
-        from_status = d.status
-        paused = _resume_clock(d, self.ctx.cal, at)
-        d.status = d.status_before_pause or S.NEW
-        d.status_before_pause = None
-        self._save()
-        self._record(
-            at,
-            "supplement",
-            actor,
-            from_status,
-            comment="Đã bổ sung theo yêu cầu.",
-            files=[("supplement", None)],
-            paused_seconds=round(paused),
-        )
-
-    def _advance(self, at, actor, action, assignee, comment="") -> None:
-        d = self.dossier
-        from_step = d.step_index
-        from_status = d.status
-        d.status = S.PROCESSING
-        _enter_step(d, from_step + 1, self.ctx.cal, at)
-        d.assignee = assignee
-        self._save()
-        self._record(at, action, actor, from_status, comment=comment, from_step=from_step)
+        data = effects.supplement(d, at=at, cal=self.ctx.cal)
+        comment = "Đã bổ sung theo yêu cầu."
+        files = [("supplement", None)]
+        self._apply(at, "supplement", self._applicant_or_desk(), data, comment, files)
 
     def forward(self, at) -> None:
         d = self.dossier
         actor = self._step_officer()
         nxt = d.step_index + 1
         assignee = self.ctx.officer(step_agency_id(d, nxt), self.steps[nxt]["role"])
-        self._advance(at, actor, "forward", assignee)
+        data = effects.advance(d, at=at, cal=self.ctx.cal, assignee=assignee)
+        self._apply(at, "forward", actor, data)
 
     def approve(self, at) -> None:
         d = self.dossier
         actor = self._step_officer()
         d.decision = Decision.APPROVED
-        if d.step_index + 1 >= len(self.steps):
-            self._finish(at, actor, "approve", "", [])
-        else:
-            self._advance(at, actor, "approve", None)
+        data = effects.advance(d, at=at, cal=self.ctx.cal, assignee=None)
+        self._apply(at, "approve", actor, data)
 
     def reject(self, at) -> None:
         d = self.dossier
         actor = self._step_officer()
-        d.decision = Decision.REJECTED
-        self._finish(at, actor, "reject", self.ctx.rng.choice(REJECT_REASONS), [])
+        data = effects.finish(d, at=at, decision=Decision.REJECTED)
+        self._apply(at, "reject", actor, data, comment=self.ctx.rng.choice(REJECT_REASONS))
 
     def finish(self, at) -> None:
         d = self.dossier
         actor = self._step_officer()
-        if not d.decision:
-            d.decision = Decision.APPROVED
-        self._finish(at, actor, "finish", "", [("result", None)])
-
-    def _finish(self, at, actor, action, comment, files) -> None:
-        d = self.dossier
-        from_status = d.status
-        mark_finished(d, at, self.steps)
-        self._save()
-        self._record(
-            at, action, actor, from_status, comment=comment, files=files, timeliness=d.timeliness
-        )
+        data = effects.finish(d, at=at, decision=d.decision or Decision.APPROVED)
+        self._apply(at, "finish", actor, data, files=[("result", None)])
 
     def request_payment(self, at) -> None:
         d = self.dossier
         actor = self._step_officer()
         amount = self.ctx.rng.randrange(2, 120) * 500_000
-        from_status = d.status
-        d.status_before_pause = d.status
-        d.status = S.FINANCIAL_OBLIGATION
-        d.paused_at = at
-        d.fee_amount = amount
-        self._save()
+        data = effects.request_payment(d, at=at, amount=amount)
         comment = "Thông báo nộp tiền sử dụng đất, lệ phí trước bạ theo thông báo của cơ quan thuế."
-        self._record(at, "request_payment", actor, from_status, comment=comment, amount=amount)
+        self._apply(at, "request_payment", actor, data, comment=comment)
 
     def confirm_payment(self, at) -> None:
         d = self.dossier
         actor = self._step_officer()
-        from_status = d.status
-        paused = _resume_clock(d, self.ctx.cal, at)
-        d.status = S.PROCESSING
-        d.status_before_pause = None
-        d.fee_paid_at = at
-        self._save()
         reference = f"BL{self.ctx.rng.randrange(10**7, 10**8)}"
-        self._record(
-            at,
-            "confirm_payment",
-            actor,
-            from_status,
-            reference=reference,
-            paused_seconds=round(paused),
-        )
+        data = effects.confirm_payment(d, at=at, cal=self.ctx.cal, reference=reference)
+        self._apply(at, "confirm_payment", actor, data)
 
     def withdraw(self, at) -> None:
         d = self.dossier
-        actor = self._applicant_or_desk()
-        from_status = d.status
-        d.status = S.WITHDRAWN
-        d.closed_at = at
-        d.paused_at = None
-        self._save()
+        data = effects.close(d, at=at, status=S.WITHDRAWN)
         comment = self.ctx.rng.choice(WITHDRAW_REASONS)
-        self._record(at, "withdraw", actor, from_status, comment=comment)
+        self._apply(at, "withdraw", self._applicant_or_desk(), data, comment=comment)
 
     def stop(self, at) -> None:
         d = self.dossier
         actor = self.ctx.officer(d.current_agency_id, roles.AGENCY_LEADER)
-        from_status = d.status
-        d.status = S.STOPPED
-        d.closed_at = at
-        d.paused_at = None
-        self._save()
-        self._record(at, "stop", actor, from_status, comment=self.ctx.rng.choice(STOP_REASONS))
+        data = effects.close(d, at=at, status=S.STOPPED)
+        self._apply(at, "stop", actor, data, comment=self.ctx.rng.choice(STOP_REASONS))
 
     def return_result(self, at) -> None:
         d = self.dossier
@@ -429,12 +354,8 @@ class Sim:
             delivery = Delivery.ONLINE if rng.random() < 0.7 else Delivery.DESK
         else:
             delivery = Delivery.DESK if rng.random() < 0.9 else Delivery.POST
-        from_status = d.status
-        d.status = S.RETURNED
-        d.delivery = delivery
-        d.returned_at = at
-        self._save()
-        self._record(at, "return_result", actor, from_status, delivery=delivery)
+        data = effects.return_result(d, at=at, delivery=delivery)
+        self._apply(at, "return_result", actor, data)
         if d.applicant_id and rng.random() < 0.45:
             score = rng.choices([5, 4, 3, 2, 1], weights=[60, 25, 8, 4, 3])[0]
             rated_at = at + dt.timedelta(hours=rng.uniform(0.2, 48))
@@ -446,19 +367,20 @@ class Sim:
 
 # --- planning ------------------------------------------------------------------------------------
 def _chain(steps: list[dict], reject: bool) -> list[tuple[int, str]]:
-    """The action that ends each step of the internal process, up to the result."""
+    """The action that ends each step of the internal process, up to the result, as the
+    services allow them (``dossiers.actions``): forward before the result step, approve (or
+    reject) at the leader's deciding step, finish at the result step."""
     chain = []
-    for index in range(len(steps) - 1):
-        if steps[index]["role"] == roles.AGENCY_LEADER:
-            if reject:
-                chain.append((index, "reject"))
-                break
-            chain.append((index, "approve"))
-        elif index + 1 == len(steps) - 1:
-            chain.append((index, "finish"))
+    last = effects.result_index(steps)
+    for index in range(last + 1):
+        deciding = steps[index]["role"] == roles.AGENCY_LEADER  # the demo's deciding role
+        if deciding and reject:
+            chain.append((index, "reject"))
             break
+        if index == last:
+            chain.append((index, "finish"))
         else:
-            chain.append((index, "forward"))
+            chain.append((index, "approve" if deciding else "forward"))
     return chain
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -12,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tinhso.core.calendar import get_calendar
-from tinhso.dossiers.constants import ACTIVE_STATUSES
-from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.actions import SPECS
+from tinhso.dossiers.constants import ACTIVE_STATUSES, Status
+from tinhso.dossiers.models import Dossier, DossierEvent
 from tinhso.org.selectors import officer_agency_id, officer_is_scoped, officer_sees_all
 
 if TYPE_CHECKING:
@@ -184,3 +186,38 @@ def dossier_tracking_row(code: str) -> dict[str, Any] | None:
         cursor.execute(_tracking_sql(), [code])
         row = cursor.fetchone()
     return dict(zip(TRACKING_COLUMNS, row, strict=True)) if row else None
+
+
+# --- the history as the applicant reads it --------------------------------------------------
+def event_for_applicant(event: DossierEvent, slips: Collection[str]) -> dict[str, Any]:
+    """What the applicant reads of one history entry, from the action's spec: its label, its
+    comment only when the spec makes it public, and the form (01–05) it links to when that
+    form is among ``slips`` (those the viewer may download now)."""
+    spec = SPECS.get(event.action)
+    if spec is None:
+        return {"label": Status(event.to_status).label, "comment": "", "slip": None}
+    return {
+        "label": spec.citizen_label,
+        "comment": event.comment if spec.public_comment else "",
+        "slip": spec.slip if spec.slip in slips else None,
+    }
+
+
+def dossier_timeline_for_applicant(dossier: Dossier) -> list[dict[str, Any]]:
+    """The dossier's history for the applicant, oldest first, with each entry's slip form."""
+    from tinhso.dossiers.slips import slip_available
+
+    events = list(dossier.events.select_related("agency").order_by("at", "pk"))
+    wanted = {SPECS[e.action].slip for e in events if e.action in SPECS and SPECS[e.action].slip}
+    slips = {form for form in wanted if form and slip_available(dossier, form, officer=False)}
+    rows = []
+    for event in events:
+        row = event_for_applicant(event, slips)
+        row.update(
+            at=event.at,
+            action=event.action,
+            status=Status(event.to_status).label if event.to_status else "",
+            agency=event.agency.name if event.agency else "",
+        )
+        rows.append(row)
+    return rows

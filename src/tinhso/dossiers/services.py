@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -19,11 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Procedure
-from tinhso.core.actors import actor_system_name, actor_user
+from tinhso.core.actors import actor_system_name, actor_user, is_system
 from tinhso.core.audit import audit_log_write
-from tinhso.core.calendar import WorkingCalendar, get_calendar
+from tinhso.core.calendar import get_calendar
+from tinhso.core.errors import ConflictError, TransitionError
 from tinhso.core.events import emit_after_commit
 from tinhso.core.uploads import CheckedFile, upload_check
+from tinhso.core.workflow import allowed_actions, row_lock
+from tinhso.dossiers import effects
+from tinhso.dossiers.actions import OFFERED, SPECS, TRANSITIONS, Action, ActionSpec, StepRule, Where
 from tinhso.dossiers.constants import (
     ACTIVE_STATUSES,
     ApplicantKind,
@@ -32,29 +38,14 @@ from tinhso.dossiers.constants import (
     Delivery,
     FileKind,
     Status,
-    Timeliness,
 )
+from tinhso.dossiers.effects import step_agency_id
 from tinhso.dossiers.models import ApologyLetter, Dossier, DossierEvent, DossierFile, Rating
 from tinhso.dossiers.signals import dossier_event
-from tinhso.dossiers.workflow import (
-    APPLICANT_ACTIONS_AT_DESK,
-    ConflictError,
-    Transition,
-    TransitionError,
-    transition_check,
-)
 from tinhso.org.models import Agency
 from tinhso.org.selectors import officer_agency_id
 
-# Actions that only the role named by the current step of the internal process may take.
-ROLE_BOUND_ACTIONS = {
-    "forward",
-    "send_back",
-    "finish",
-    "request_supplement",
-    "request_payment",
-    "confirm_payment",
-}
+__all__ = ["ConflictError", "TransitionError", "step_agency_id"]
 
 
 # --- dossier codes -------------------------------------------------------------------------------
@@ -85,73 +76,153 @@ def _local_now() -> dt.datetime:
 _officer_agency_id = officer_agency_id
 
 
-def step_agency_id(dossier: Dossier, index: int) -> int:
-    step = dossier.steps[index]
-    if step.get("agency_id"):
-        return step["agency_id"]
-    return dossier.receiving_agency_id if step.get("at_desk") else dossier.agency_id
+def _require(text: str, message: Any) -> None:
+    if not (text or "").strip():
+        raise ValidationError(message)
 
 
-def _authorize(dossier: Dossier, action: str, transition: Transition, actor) -> None:
+def _check(dossier: Dossier, action: str, actor: Any) -> ActionSpec:
+    """Is ``action`` legal now and may ``actor`` take it? ``TransitionError`` or
+    ``PermissionDenied`` if not. The internal process is the law: an action bound to the step's
+    role is taken only by that role, and each step offers only its own actions (forward before
+    the result step, approve or reject at the deciding step, finish at the result step)."""
+    spec = SPECS[action]
+    TRANSITIONS.check(action, dossier.status)
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Please sign in."))
-    sees_all = actor.has_perm("dossiers.view_all_agencies")
-    agency_id = _officer_agency_id(actor)
-    if transition.permission is None:
-        if dossier.applicant_id and dossier.applicant_id == actor.pk:
-            return
-        # At the desk an officer records the applicant's supplement or withdrawal request.
-        if action in APPLICANT_ACTIONS_AT_DESK and actor.has_perm("dossiers.receive_dossier"):
-            if sees_all or agency_id == dossier.receiving_agency_id:
-                return
-        raise PermissionDenied(_("Only the applicant may do this."))
-    if not actor.has_perm(transition.permission):
+    if spec.permission is None:
+        _check_applicant(dossier, spec, actor)
+        return spec
+    if not actor.has_perm(spec.permission):
         raise PermissionDenied(_("Your role does not allow this action."))
-    if sees_all:
+    system = is_system(actor)
+    if not system and not actor.has_perm("dossiers.view_all_agencies"):
+        wanted = (
+            dossier.receiving_agency_id if spec.where == Where.DESK else dossier.current_agency_id
+        )
+        if _officer_agency_id(actor) != wanted:
+            raise PermissionDenied(_("This dossier is not handled by your agency."))
+    if spec.where == Where.STEP and dossier.steps:
+        _check_step(dossier, spec, actor, system)
+    return spec
+
+
+def _check_applicant(dossier: Dossier, spec: ActionSpec, actor: Any) -> None:
+    if dossier.applicant_id and dossier.applicant_id == actor.pk:
         return
-    wanted = (
-        dossier.receiving_agency_id if transition.where == "desk" else dossier.current_agency_id
+    # At the desk an officer records the applicant's supplement or withdrawal request.
+    if spec.recorded_at_desk and actor.has_perm("dossiers.receive_dossier"):
+        if actor.has_perm("dossiers.view_all_agencies") or (
+            _officer_agency_id(actor) == dossier.receiving_agency_id
+        ):
+            return
+    raise PermissionDenied(_("Only the applicant may do this."))
+
+
+def _check_step(dossier: Dossier, spec: ActionSpec, actor: Any, system: bool) -> None:
+    steps = dossier.steps
+    index = dossier.step_index if dossier.status != Status.NEW else 0
+    index = min(index, len(steps) - 1)
+    step = steps[index]
+    role_id = step.get("role_id")
+    if spec.role_bound and role_id and not system and not _holds_role(actor, role_id):
+        raise PermissionDenied(_("This step is done by another role."))
+    rule = spec.step_rule
+    if rule == StepRule.ANY:
+        return
+    last = effects.result_index(steps)
+    if rule == StepRule.AFTER_FIRST:
+        if index == 0:
+            raise TransitionError(_("The dossier is at the first step: there is no step before."))
+        return
+    if rule == StepRule.RESULT:
+        if index != last:
+            raise TransitionError(
+                _("The result is made at the step “%(step)s”: forward the dossier there.")
+                % {"step": steps[last]["name"]}
+            )
+        return
+    deciding = _role_decides(role_id)
+    if rule == StepRule.BEFORE_RESULT:
+        if index >= last:
+            raise TransitionError(_("This is the result step: finish the dossier instead."))
+        if deciding:
+            raise TransitionError(_("This step decides: approve or reject the request."))
+    elif rule in (StepRule.DECIDING, StepRule.DECIDING_BEFORE_RESULT):
+        if not deciding:
+            raise TransitionError(_("The request is decided at the leader's step, not this one."))
+        if rule == StepRule.DECIDING_BEFORE_RESULT and index >= last:
+            raise TransitionError(_("This is the result step: attach the result and finish."))
+
+
+def _role_decides(role_id: int | None) -> bool:
+    """Whether the role of a step decides the request (holds ``dossiers.approve_dossier``)."""
+    if not role_id:
+        return False
+    return bool(
+        Permission.objects.filter(
+            group=role_id, content_type__app_label="dossiers", codename="approve_dossier"
+        ).exists()
     )
-    if agency_id != wanted:
-        raise PermissionDenied(_("This dossier is not handled by your agency."))
-    if action in ROLE_BOUND_ACTIONS:
-        step = dossier.current_step or (dossier.steps[0] if dossier.steps else None)
-        if step and step.get("role_id") and not actor.groups.filter(pk=step["role_id"]).exists():
-            raise PermissionDenied(_("This step is done by another role."))
 
 
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
-    locked = (
-        Dossier.objects.select_for_update()
-        .select_related("procedure_version", "receiving_agency", "agency", "current_agency")
-        .get(pk=dossier.pk)
+    locked = row_lock(
+        Dossier.objects.select_related(
+            "procedure_version", "receiving_agency", "agency", "current_agency"
+        ),
+        dossier.pk,
+        expected_version=expected_version,
+        message=_(
+            "Someone else has changed this dossier in the meantime. Reload it and try again."
+        ),
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(
-            _("Someone else has changed this dossier in the meantime. Reload it and try again.")
-        )
+    locked._locked_status = locked.status  # type: ignore[attr-defined]
     return locked
 
 
-def _begin(
-    dossier: Dossier, action: str, actor, expected_version: int | None
-) -> tuple[Dossier, Transition]:
-    """Lock the dossier, then check that ``action`` is legal now and that ``actor`` may take it."""
+def _begin(dossier: Dossier, action: str, actor: Any, expected_version: int | None) -> Dossier:
+    """Lock the dossier, then check that ``action`` is legal now and ``actor`` may take it."""
     dossier = _lock(dossier, expected_version)
-    transition = transition_check(action, dossier.status)
-    _authorize(dossier, action, transition, actor)
-    return dossier, transition
-
-
-def _close(dossier: Dossier, transition: Transition, action: str, actor, reason: str) -> Dossier:
-    """End the dossier's life without a result (refused, withdrawn, stopped)."""
-    from_status = dossier.status
-    dossier.status = transition.target
-    dossier.closed_at = _local_now()
-    dossier.paused_at = None
-    _save(dossier)
-    _record(dossier, action=action, actor=actor, from_status=from_status, comment=reason)
+    _check(dossier, action, actor)
     return dossier
+
+
+def _apply(
+    dossier: Dossier,
+    action: Action,
+    actor: Any,
+    data: dict[str, Any],
+    *,
+    comment: str = "",
+    files: list[tuple[CheckedFile, dict[str, Any]]] | None = None,
+) -> Dossier:
+    """Save what the effect changed (one more version) and record it in the history."""
+    from_status = _from_status(dossier)
+    _save(dossier)
+    _record(
+        dossier,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        comment=comment,
+        files=files,
+        **data,
+    )
+    return dossier
+
+
+def _from_status(dossier: Dossier) -> int | None:
+    """The status the dossier had when it was locked (effects change it in memory)."""
+    return getattr(dossier, "_locked_status", dossier.status)
+
+
+def _close(dossier: Dossier, action: Action, actor: Any, reason: str) -> Dossier:
+    """End the dossier's life without a result (refused, withdrawn, stopped)."""
+    target = TRANSITIONS.get(action).target
+    assert target is not None
+    data = effects.close(dossier, at=_local_now(), status=target)
+    return _apply(dossier, action, actor, data, comment=reason)
 
 
 def _store_files(
@@ -200,6 +271,7 @@ def _record(
     files: list[tuple[CheckedFile, dict]] | None = None,
     **data,
 ) -> DossierEvent:
+    action = getattr(action, "value", action)
     step = dossier.current_step
     event = DossierEvent.objects.create(
         dossier=dossier,
@@ -241,23 +313,6 @@ def _record(
 def _save(dossier: Dossier) -> None:
     dossier.version += 1
     dossier.save()
-
-
-def _enter_step(dossier: Dossier, index: int, cal: WorkingCalendar, now: dt.datetime) -> None:
-    dossier.step_index = index
-    dossier.current_agency_id = step_agency_id(dossier, index)
-    step = dossier.steps[index]
-    dossier.step_due_at = cal.add_working_days(now, Decimal(step["budget_days"]))
-
-
-def _timeliness(finished: dt.datetime, due: dt.datetime | None) -> str:
-    if due is None:
-        return Timeliness.ON_TIME
-    if finished > due:
-        return Timeliness.LATE
-    if timezone.localtime(finished).date() < timezone.localtime(due).date():
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
 
 
 # --- submission ----------------------------------------------------------------------------------
@@ -361,12 +416,12 @@ def dossier_submit(
 def dossier_receive(
     *,
     dossier: Dossier,
-    actor,
+    actor: Any,
     checklist: list[int] | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
     """Receive a dossier after checking it against the required documents (form 01)."""
-    dossier, transition = _begin(dossier, "receive", actor, expected_version)
+    dossier = _begin(dossier, Action.RECEIVE, actor, expected_version)
     required = {doc["id"] for doc in dossier.procedure_version.documents if doc["required"]}
     checklist = list(checklist or [])
     missing = required - set(checklist)
@@ -376,353 +431,253 @@ def dossier_receive(
             _("The dossier lacks required documents: %(documents)s. Request a supplement instead.")
             % {"documents": "; ".join(names)}
         )
-    cal = get_calendar()
-    now = _local_now()
-    from_status = dossier.status
-    dossier.status = transition.target
-    dossier.received_at = now
-    dossier.due_at = cal.add_working_days(
-        now, dossier.procedure_version.snapshot["processing_days"]
+    clerk = actor_user(actor) if hasattr(actor_user(actor), "officer") else None
+    return _apply(
+        dossier,
+        Action.RECEIVE,
+        actor,
+        effects.receive(
+            dossier, at=_local_now(), cal=get_calendar(), checklist=checklist, clerk=clerk
+        ),
     )
-    if dossier.steps:
-        _enter_step(dossier, 0, cal, now)
-    if actor and not dossier.assignee_id and hasattr(actor, "officer"):
-        dossier.assignee = actor
-    _save(dossier)
-    _record(
-        dossier, action="receive", actor=actor, from_status=from_status, checklist=sorted(checklist)
-    )
-    return dossier
 
 
 @transaction.atomic
 def dossier_refuse(
-    *, dossier: Dossier, actor, reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: Any, reason: str, expected_version: int | None = None
 ) -> Dossier:
     """Refuse to receive a dossier, with the reason (form 03)."""
-    if not reason.strip():
-        raise ValidationError(_("Give the reason for refusing the dossier."))
-    dossier, transition = _begin(dossier, "refuse", actor, expected_version)
-    return _close(dossier, transition, "refuse", actor, reason)
+    _require(reason, _("Give the reason for refusing the dossier."))
+    dossier = _begin(dossier, Action.REFUSE, actor, expected_version)
+    return _close(dossier, Action.REFUSE, actor, reason)
 
 
 @transaction.atomic
 def dossier_request_supplement(
     *,
     dossier: Dossier,
-    actor,
+    actor: Any,
     reason: str,
-    documents: list[str] | None = None,
+    document_names: list[str] | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Ask the applicant to supplement the dossier (form 02); the clock stops."""
-    if not reason.strip():
-        raise ValidationError(_("Say what the applicant must supplement."))
-    dossier, transition = _begin(dossier, "request_supplement", actor, expected_version)
-    from_status = dossier.status
-    dossier.status_before_pause = dossier.status
-    dossier.status = transition.target
-    dossier.paused_at = _local_now()
-    dossier.supplement_count += 1
-    _save(dossier)
-    _record(
-        dossier,
-        action="request_supplement",
-        actor=actor,
-        from_status=from_status,
-        comment=reason,
-        documents=documents or [],
-    )
-    return dossier
+    """Ask the applicant to supplement the dossier (form 02); the clock stops.
 
-
-def _resume_clock(dossier: Dossier, cal: WorkingCalendar, now: dt.datetime) -> float:
-    """Push the deadlines back by the office time spent waiting for the applicant."""
-    if dossier.paused_at is None:
-        return 0.0
-    paused = max(0.0, cal.working_seconds_between(dossier.paused_at, now))
-    if dossier.due_at:
-        dossier.due_at = cal.add_working_time(dossier.due_at, paused)
-    if dossier.step_due_at:
-        dossier.step_due_at = cal.add_working_time(dossier.step_due_at, paused)
-    dossier.paused_at = None
-    return paused
+    ``document_names``: names of the procedure's required documents to hand in again."""
+    _require(reason, _("Say what the applicant must supplement."))
+    dossier = _begin(dossier, Action.REQUEST_SUPPLEMENT, actor, expected_version)
+    known = {doc["name"] for doc in dossier.procedure_version.documents}
+    names = [name for name in (document_names or []) if name]
+    if set(names) - known:
+        raise ValidationError(_("Choose documents this procedure asks for."))
+    data = effects.request_supplement(dossier, at=_local_now(), document_names=names)
+    return _apply(dossier, Action.REQUEST_SUPPLEMENT, actor, data, comment=reason)
 
 
 @transaction.atomic
 def dossier_supplement(
     *,
     dossier: Dossier,
-    actor,
-    documents: list,
+    actor: Any,
+    files: list[Any],
     comment: str = "",
     expected_version: int | None = None,
 ) -> Dossier:
     """The applicant hands in the requested documents; the clock runs again."""
-    checked = files_check(documents, FileKind.SUPPLEMENT)
+    checked = files_check(files, FileKind.SUPPLEMENT)
     if not checked:
         raise ValidationError(_("Attach at least one file."))
-    dossier, transition = _begin(dossier, "supplement", actor, expected_version)
-    from_status = dossier.status
-    paused = _resume_clock(dossier, get_calendar(), _local_now())
-    dossier.status = dossier.status_before_pause or Status.NEW
-    dossier.status_before_pause = None
-    _save(dossier)
-    _record(
-        dossier,
-        action="supplement",
-        actor=actor,
-        from_status=from_status,
-        comment=comment,
-        files=checked,
-        paused_seconds=round(paused),
-    )
-    return dossier
+    dossier = _begin(dossier, Action.SUPPLEMENT, actor, expected_version)
+    data = effects.supplement(dossier, at=_local_now(), cal=get_calendar())
+    return _apply(dossier, Action.SUPPLEMENT, actor, data, comment=comment, files=checked)
 
 
 # --- processing ----------------------------------------------------------------------------------
-def _officer_at(agency_id: int, user) -> bool:
+def _officer_at(agency_id: int, user: Any) -> bool:
     return _officer_agency_id(user) == agency_id
+
+
+def _holds_role(user: Any, role_id: int) -> bool:
+    return bool(user.groups.filter(pk=role_id).exists())
 
 
 @transaction.atomic
 def dossier_forward(
     *,
     dossier: Dossier,
-    actor,
+    actor: Any,
     comment: str = "",
-    assignee=None,
-    files: list | None = None,
+    assignee: Any = None,
+    files: list[Any] | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
     """Hand the dossier on to the next step of the internal process."""
     checked = files_check(files, FileKind.ATTACHMENT)
-    dossier, transition = _begin(dossier, "forward", actor, expected_version)
-    return _advance(dossier, actor, transition, "forward", comment, assignee, checked)
+    dossier = _begin(dossier, Action.FORWARD, actor, expected_version)
+    return _advance(dossier, Action.FORWARD, actor, comment, assignee, checked)
 
 
-def _advance(dossier, actor, transition, action, comment, assignee, checked, **data) -> Dossier:
-    from_step = dossier.step_index
-    next_index = dossier.step_index + 1
-    if next_index >= len(dossier.steps):
-        raise TransitionError(_("This is the last step: finish the dossier instead."))
-    now = _local_now()
-    from_status = dossier.status
-    dossier.status = transition.target
-    _enter_step(dossier, next_index, get_calendar(), now)
-    if assignee is not None and not _officer_at(dossier.current_agency_id, assignee):
-        raise ValidationError(_("The officer chosen does not work at the next step's agency."))
-    dossier.assignee = assignee
-    _save(dossier)
-    _record(
-        dossier,
-        action=action,
-        actor=actor,
-        from_status=from_status,
-        comment=comment,
-        files=checked,
-        from_step=from_step,
-        **data,
-    )
-    return dossier
+def _advance(
+    dossier: Dossier,
+    action: Action,
+    actor: Any,
+    comment: str,
+    assignee: Any,
+    checked: list[tuple[CheckedFile, dict[str, Any]]],
+) -> Dossier:
+    following = dossier.step_index + 1
+    if assignee is not None:
+        if not _officer_at(effects.step_agency_id(dossier, following), assignee):
+            raise ValidationError(_("The officer chosen does not work at the next step's agency."))
+        role_id = dossier.steps[following].get("role_id")
+        if role_id and not _holds_role(assignee, role_id):
+            raise ValidationError(_("The officer chosen does not hold the role of the next step."))
+    data = effects.advance(dossier, at=_local_now(), cal=get_calendar(), assignee=assignee)
+    return _apply(dossier, action, actor, data, comment=comment, files=checked)
 
 
 @transaction.atomic
 def dossier_send_back(
-    *, dossier: Dossier, actor, to_step: int, comment: str, expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    to_step: int,
+    comment: str,
+    expected_version: int | None = None,
 ) -> Dossier:
     """Return the dossier to an earlier step (for example for the specialist to redo)."""
-    if not comment.strip():
-        raise ValidationError(_("Say why the dossier goes back."))
-    dossier, transition = _begin(dossier, "send_back", actor, expected_version)
+    _require(comment, _("Say why the dossier goes back."))
+    dossier = _begin(dossier, Action.SEND_BACK, actor, expected_version)
     if not 0 <= to_step < dossier.step_index:
         raise TransitionError(_("Choose an earlier step."))
-    from_status = dossier.status
-    _enter_step(dossier, to_step, get_calendar(), _local_now())
     # Back to whoever handed the dossier on from that step.
     last = dossier.events.filter(data__from_step=to_step).order_by("-at", "-pk").first()
-    dossier.assignee = last.actor if last else None
-    _save(dossier)
-    _record(
+    data = effects.send_back(
         dossier,
-        action="send_back",
-        actor=actor,
-        from_status=from_status,
-        comment=comment,
+        at=_local_now(),
+        cal=get_calendar(),
         to_step=to_step,
+        assignee=last.actor if last else None,
     )
-    return dossier
+    return _apply(dossier, Action.SEND_BACK, actor, data, comment=comment)
 
 
 @transaction.atomic
 def dossier_reassign(
-    *, dossier: Dossier, actor, assignee, comment: str = "", expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    assignee: Any,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> Dossier:
-    dossier, transition = _begin(dossier, "reassign", actor, expected_version)
-    if not _officer_at(dossier.current_agency_id, assignee):
+    """Give the dossier to another officer of the agency and role of its current step."""
+    dossier = _begin(dossier, Action.REASSIGN, actor, expected_version)
+    if assignee is None or not _officer_at(dossier.current_agency_id, assignee):
         raise ValidationError(_("The officer chosen does not work at the agency handling it."))
     step = dossier.current_step
-    if step and step.get("role_id") and not assignee.groups.filter(pk=step["role_id"]).exists():
+    if step and step.get("role_id") and not _holds_role(assignee, step["role_id"]):
         raise ValidationError(_("The officer chosen does not hold the role of this step."))
-    dossier.assignee = assignee
-    _save(dossier)
-    _record(
-        dossier,
-        action="reassign",
-        actor=actor,
-        from_status=dossier.status,
-        comment=comment,
-        assignee_id=assignee.pk,
-    )
-    return dossier
+    data = effects.reassign(dossier, assignee=assignee)
+    return _apply(dossier, Action.REASSIGN, actor, data, comment=comment)
 
 
 @transaction.atomic
 def dossier_approve(
-    *, dossier: Dossier, actor, comment: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: Any, comment: str = "", expected_version: int | None = None
 ) -> Dossier:
-    """The leader approves; the dossier goes on to the next step (issuing the result)."""
-    dossier, transition = _begin(dossier, "approve", actor, expected_version)
+    """The competent leader approves at the deciding step; the dossier goes on to the next
+    step (issuing the result). Approval never finishes a dossier: the result step does."""
+    dossier = _begin(dossier, Action.APPROVE, actor, expected_version)
     dossier.decision = Decision.APPROVED
-    if dossier.step_index + 1 >= len(dossier.steps):
-        return _finish(dossier, actor, "approve", comment, [])
-    return _advance(dossier, actor, transition, "approve", comment, None, [])
+    return _advance(dossier, Action.APPROVE, actor, comment, None, [])
 
 
 @transaction.atomic
 def dossier_reject(
-    *, dossier: Dossier, actor, reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: Any, reason: str, expected_version: int | None = None
 ) -> Dossier:
-    """The leader rejects the request; the written answer with the reason is the result."""
-    if not reason.strip():
-        raise ValidationError(_("Give the reason for the rejection."))
-    dossier, _transition = _begin(dossier, "reject", actor, expected_version)
-    dossier.decision = Decision.REJECTED
-    return _finish(dossier, actor, "reject", reason, [])
-
-
-def mark_finished(dossier: Dossier, at: dt.datetime, steps: list[dict]) -> None:
-    """Set the fields of a finished dossier (also used by the demo seed to stay identical)."""
-    dossier.status = Status.FINISHED
-    dossier.finished_at = at
-    dossier.timeliness = _timeliness(at, dossier.due_at)
-    # The result goes back to the desk that received the dossier.
-    desk_steps = [i for i, step in enumerate(steps) if step.get("at_desk")]
-    if desk_steps and desk_steps[-1] > dossier.step_index:
-        dossier.step_index = desk_steps[-1]
-    dossier.current_agency_id = dossier.receiving_agency_id
-    dossier.step_due_at = None
-    dossier.assignee = None
-
-
-def _finish(dossier, actor, action, comment, checked) -> Dossier:
-    from_status = dossier.status
-    mark_finished(dossier, _local_now(), dossier.steps)
-    _save(dossier)
-    _record(
-        dossier,
-        action=action,
-        actor=actor,
-        from_status=from_status,
-        comment=comment,
-        files=checked,
-        timeliness=dossier.timeliness,
-    )
-    return dossier
+    """The leader rejects the request at the deciding step; the written answer with the reason
+    is the result, and the dossier goes to the desk to be returned."""
+    _require(reason, _("Give the reason for the rejection."))
+    dossier = _begin(dossier, Action.REJECT, actor, expected_version)
+    data = effects.finish(dossier, at=_local_now(), decision=Decision.REJECTED)
+    return _apply(dossier, Action.REJECT, actor, data, comment=reason)
 
 
 @transaction.atomic
 def dossier_finish(
     *,
     dossier: Dossier,
-    actor,
-    result_files: list,
+    actor: Any,
+    files: list[Any],
     comment: str = "",
     expected_version: int | None = None,
 ) -> Dossier:
-    """The result is ready: attach it and send the dossier to the desk to be returned."""
-    checked = files_check(result_files, FileKind.RESULT)
+    """The result is ready, at the result step only: attach it and send the dossier to the
+    desk to be returned."""
+    checked = files_check(files, FileKind.RESULT)
     if not checked:
         raise ValidationError(_("Attach the result."))
-    dossier, _transition = _begin(dossier, "finish", actor, expected_version)
-    if not dossier.decision:
-        dossier.decision = Decision.APPROVED
-    return _finish(dossier, actor, "finish", comment, checked)
+    dossier = _begin(dossier, Action.FINISH, actor, expected_version)
+    data = effects.finish(dossier, at=_local_now(), decision=dossier.decision or Decision.APPROVED)
+    return _apply(dossier, Action.FINISH, actor, data, comment=comment, files=checked)
 
 
 @transaction.atomic
 def dossier_request_payment(
-    *, dossier: Dossier, actor, amount: int, comment: str = "", expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    amount: int,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> Dossier:
-    """Ask the applicant to pay a fee or financial obligation; the clock stops meanwhile."""
-    if amount <= 0:
+    """Ask the applicant to pay a fee or financial obligation (VND); the clock stops."""
+    if not isinstance(amount, int) or amount <= 0:
         raise ValidationError(_("Enter the amount to pay."))
-    dossier, transition = _begin(dossier, "request_payment", actor, expected_version)
-    from_status = dossier.status
-    dossier.status_before_pause = dossier.status
-    dossier.status = transition.target
-    dossier.paused_at = _local_now()
-    dossier.fee_amount = amount
-    _save(dossier)
-    _record(
-        dossier,
-        action="request_payment",
-        actor=actor,
-        from_status=from_status,
-        comment=comment,
-        amount=amount,
-    )
-    return dossier
+    dossier = _begin(dossier, Action.REQUEST_PAYMENT, actor, expected_version)
+    data = effects.request_payment(dossier, at=_local_now(), amount=amount)
+    return _apply(dossier, Action.REQUEST_PAYMENT, actor, data, comment=comment)
 
 
 @transaction.atomic
 def dossier_confirm_payment(
-    *, dossier: Dossier, actor, reference: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: Any, reference: str = "", expected_version: int | None = None
 ) -> Dossier:
-    dossier, transition = _begin(dossier, "confirm_payment", actor, expected_version)
-    from_status = dossier.status
-    now = _local_now()
-    paused = _resume_clock(dossier, get_calendar(), now)
-    dossier.status = transition.target
-    dossier.status_before_pause = None
-    dossier.fee_paid_at = now
-    _save(dossier)
-    _record(
-        dossier,
-        action="confirm_payment",
-        actor=actor,
-        from_status=from_status,
-        reference=reference,
-        paused_seconds=round(paused),
+    """The payment arrived (an officer, or the payment gateway as a system actor)."""
+    dossier = _begin(dossier, Action.CONFIRM_PAYMENT, actor, expected_version)
+    data = effects.confirm_payment(
+        dossier, at=_local_now(), cal=get_calendar(), reference=reference
     )
-    return dossier
+    return _apply(dossier, Action.CONFIRM_PAYMENT, actor, data)
 
 
 # --- ending --------------------------------------------------------------------------------------
 @transaction.atomic
 def dossier_withdraw(
-    *, dossier: Dossier, actor, reason: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: Any, reason: str = "", expected_version: int | None = None
 ) -> Dossier:
     """Withdraw at the applicant's request (status 7)."""
-    dossier, transition = _begin(dossier, "withdraw", actor, expected_version)
-    return _close(dossier, transition, "withdraw", actor, reason)
+    dossier = _begin(dossier, Action.WITHDRAW, actor, expected_version)
+    return _close(dossier, Action.WITHDRAW, actor, reason)
 
 
 @transaction.atomic
 def dossier_stop(
-    *, dossier: Dossier, actor, reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: Any, reason: str, expected_version: int | None = None
 ) -> Dossier:
-    if not reason.strip():
-        raise ValidationError(_("Give the reason for stopping."))
-    dossier, transition = _begin(dossier, "stop", actor, expected_version)
-    return _close(dossier, transition, "stop", actor, reason)
+    """Stop processing (status 8), with the reason."""
+    _require(reason, _("Give the reason for stopping."))
+    dossier = _begin(dossier, Action.STOP, actor, expected_version)
+    return _close(dossier, Action.STOP, actor, reason)
 
 
 @transaction.atomic
 def dossier_return_result(
     *,
     dossier: Dossier,
-    actor,
+    actor: Any,
     delivery: str,
     comment: str = "",
     expected_version: int | None = None,
@@ -730,64 +685,66 @@ def dossier_return_result(
     """Hand the result to the applicant at the desk, online or by post (status 10)."""
     if delivery not in Delivery.values:
         raise ValidationError(_("Choose how the result is returned."))
-    dossier, transition = _begin(dossier, "return_result", actor, expected_version)
+    dossier = _begin(dossier, Action.RETURN_RESULT, actor, expected_version)
     if delivery == Delivery.ONLINE and not dossier.files.filter(kind=FileKind.RESULT).exists():
         raise ValidationError(_("There is no electronic result to return online."))
-    from_status = dossier.status
-    dossier.status = transition.target
-    dossier.delivery = delivery
-    dossier.returned_at = _local_now()
-    _save(dossier)
-    _record(
-        dossier,
-        action="return_result",
-        actor=actor,
-        from_status=from_status,
-        comment=comment,
-        delivery=delivery,
-    )
-    return dossier
+    data = effects.return_result(dossier, at=_local_now(), delivery=delivery)
+    return _apply(dossier, Action.RETURN_RESULT, actor, data, comment=comment)
 
 
 @transaction.atomic
-def dossier_rate(*, dossier: Dossier, actor, score: int, comment: str = "") -> Rating:
-    """The applicant rates the service once the result is returned."""
-    dossier = _lock(dossier, None)
-    if dossier.applicant_id != getattr(actor, "pk", None):
-        raise PermissionDenied(_("Only the applicant may rate this dossier."))
-    if dossier.status != Status.RETURNED:
-        raise TransitionError(_("You can rate the service once the result is returned."))
-    if not 1 <= int(score) <= 5:
+def dossier_rate(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    score: int,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Rating:
+    """The applicant rates the service (1–5) once the result is returned; once only."""
+    dossier = _lock(dossier, expected_version)
+    _rate_check(dossier, actor)
+    if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError(_("Choose a score from 1 to 5."))
-    if Rating.objects.filter(dossier=dossier).exists():
-        raise TransitionError(_("You have already rated this dossier."))
-    rating = Rating.objects.create(dossier=dossier, score=int(score), comment=comment.strip())
-    audit_log_write(actor=actor, action="dossier.rate", obj=dossier, score=int(score))
+    rating = Rating.objects.create(dossier=dossier, score=score, comment=(comment or "").strip())
+    audit_log_write(actor=actor, action="dossier.rate", obj=dossier, score=score)
     return rating
 
 
+def _rate_check(dossier: Dossier, actor: Any) -> None:
+    if actor_user(actor) is None or dossier.applicant_id != actor.pk:
+        raise PermissionDenied(_("Only the applicant may rate this dossier."))
+    if dossier.status != Status.RETURNED:
+        raise TransitionError(_("You can rate the service once the result is returned."))
+    if Rating.objects.filter(dossier=dossier).exists():
+        raise TransitionError(_("You have already rated this dossier."))
+
+
 # --- what an actor may do now ----------------------------------------------------------------
-ACTION_SERVICES = {
-    "receive": dossier_receive,
-    "refuse": dossier_refuse,
-    "request_supplement": dossier_request_supplement,
-    "supplement": dossier_supplement,
-    "forward": dossier_forward,
-    "send_back": dossier_send_back,
-    "reassign": dossier_reassign,
-    "approve": dossier_approve,
-    "reject": dossier_reject,
-    "request_payment": dossier_request_payment,
-    "confirm_payment": dossier_confirm_payment,
-    "withdraw": dossier_withdraw,
-    "stop": dossier_stop,
-    "finish": dossier_finish,
-    "return_result": dossier_return_result,
+ACTION_SERVICES: dict[str, Callable[..., Any]] = {
+    Action.RECEIVE: dossier_receive,
+    Action.REFUSE: dossier_refuse,
+    Action.REQUEST_SUPPLEMENT: dossier_request_supplement,
+    Action.SUPPLEMENT: dossier_supplement,
+    Action.FORWARD: dossier_forward,
+    Action.SEND_BACK: dossier_send_back,
+    Action.REASSIGN: dossier_reassign,
+    Action.APPROVE: dossier_approve,
+    Action.REJECT: dossier_reject,
+    Action.REQUEST_PAYMENT: dossier_request_payment,
+    Action.CONFIRM_PAYMENT: dossier_confirm_payment,
+    Action.WITHDRAW: dossier_withdraw,
+    Action.STOP: dossier_stop,
+    Action.FINISH: dossier_finish,
+    Action.RETURN_RESULT: dossier_return_result,
+    Action.RATE: dossier_rate,
 }
+assert set(ACTION_SERVICES) == set(OFFERED), "every offered action has its service"
 
 
-def dossier_act(*, dossier: Dossier, action: str, actor, **params) -> Dossier:
-    """Run the service for ``action`` (a key of the transition table) with its parameters."""
+def dossier_act(*, dossier: Dossier, action: str, actor: Any, **params: Any) -> Any:
+    """Run the service of ``action`` (an ``Action`` value) with its parameters (the spec's
+    names, plus ``expected_version``)."""
     try:
         service = ACTION_SERVICES[action]
     except KeyError:
@@ -795,21 +752,17 @@ def dossier_act(*, dossier: Dossier, action: str, actor, **params) -> Dossier:
     return service(dossier=dossier, actor=actor, **params)
 
 
-def dossier_allowed_actions(*, dossier: Dossier, actor) -> list[str]:
-    """The actions ``actor`` may take on ``dossier`` now, in transition-table order."""
-    allowed = []
-    for action in ACTION_SERVICES:
-        try:
-            transition = transition_check(action, dossier.status)
-            _authorize(dossier, action, transition, actor)
-        except (TransitionError, PermissionDenied):
-            continue
-        if action == "forward" and dossier.step_index + 1 >= len(dossier.steps):
-            continue
-        if action == "send_back" and dossier.step_index == 0:
-            continue
-        allowed.append(action)
-    return allowed
+def dossier_allowed_actions(*, dossier: Dossier, actor: Any) -> list[str]:
+    """The actions ``actor`` may take on ``dossier`` now, in spec order: the very checks the
+    services run (status, permission, agency, the step's role and place in the process)."""
+
+    def guard(action: str) -> None:
+        if action == Action.RATE:
+            _rate_check(dossier, actor)
+        else:
+            _check(dossier, action, actor)
+
+    return allowed_actions(OFFERED, guard)
 
 
 # --- apologies for overdue dossiers (form 04) --------------------------------------------------

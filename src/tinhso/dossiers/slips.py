@@ -168,7 +168,7 @@ def _supplement(dossier: Dossier, extra: dict) -> dict:
         "agency": (event.agency if event and event.agency else dossier.current_agency),
         "issued_at": event.at if event else None,
         "reason": event.comment if event else "",
-        "documents": (event.data or {}).get("documents", []) if event else [],
+        "documents": (event.data or {}).get("document_names", []) if event else [],
         "officer": _person(event.actor) if event else "",
         "requested_on": vn_date(event.at if event else None),
         "received_on": vn_date(dossier.received_at or dossier.submitted_at),
@@ -206,17 +206,15 @@ _PAUSES = {Status.SUPPLEMENT_REQUESTED}
 _STEP_STATUSES = {Status.RECEIVED, Status.PROCESSING, Status.FINANCIAL_OBLIGATION}
 
 
-def step_visits(dossier: Dossier, *, now: dt.datetime | None = None) -> list[dict]:
-    """Each passage of the dossier through a step of its internal process, from its history.
+def step_passages(dossier: Dossier) -> list[dict]:
+    """Each passage of the dossier through a step of its internal process, from its history:
+    ``index`` of the step, ``entered_at``, ``handed_by``, ``paused`` (office seconds waiting for
+    the applicant), ``done_at``, ``done_by`` and ``done_event`` (the history entry that ended it,
+    ``None`` while it lasts).
 
-    A visit starts when the dossier enters the step and ends when it leaves it; its due time is
-    the step's budget in working days after it entered, pushed back by the time spent waiting
-    for the applicant. A step visited twice (sent back) appears twice.
+    A visit starts when the dossier enters the step and ends when it leaves it. A step visited
+    twice (sent back) appears twice.
     """
-    from tinhso.dossiers.services import step_agency_id
-
-    now = now or timezone.now()
-    cal = get_calendar()
     steps = dossier.steps
     return_index = next((i for i in range(len(steps) - 1, -1, -1) if steps[i].get("at_desk")), None)
     visits: list[dict] = []
@@ -227,11 +225,18 @@ def step_visits(dossier: Dossier, *, now: dt.datetime | None = None) -> list[dic
         if current is not None:
             current["done_at"] = event.at
             current["done_by"] = event.actor
+            current["done_event"] = event
             current = None
 
     def open_(index: int, event: DossierEvent) -> None:
         nonlocal current
-        current = {"index": index, "entered_at": event.at, "paused": 0.0, "done_at": None}
+        current = {
+            "index": index,
+            "entered_at": event.at,
+            "paused": 0.0,
+            "done_at": None,
+            "done_event": None,
+        }
         current["handed_by"] = event.actor
         visits.append(current)
 
@@ -259,6 +264,18 @@ def step_visits(dossier: Dossier, *, now: dt.datetime | None = None) -> list[dic
         else:  # returned, refused, withdrawn, stopped
             close(event)
 
+    return visits
+
+
+def step_visits(dossier: Dossier, *, now: dt.datetime | None = None) -> list[dict]:
+    """Form 05's rows: each passage through a step (``step_passages``) with its deadline and
+    whether it was done early, on time or late, formatted for the form."""
+    from tinhso.dossiers.services import step_agency_id
+
+    now = now or timezone.now()
+    cal = get_calendar()
+    steps = dossier.steps
+    visits = step_passages(dossier)
     agency_ids = {step_agency_id(dossier, visit["index"]) for visit in visits}
     agencies = Agency.objects.in_bulk(agency_ids)
     rows = []

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.accounts.models import User
 from tinhso.catalog.models import Field, Procedure
 from tinhso.catalog.selectors import procedure_list_for_officer
+from tinhso.dossiers.actions import SPECS, TRANSITIONS, ActionSpec, Param, ParamKind
 from tinhso.dossiers.constants import ApplicantKind, Channel, Delivery, Status
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.services import step_agency_id
@@ -39,17 +40,25 @@ class OfficerChoiceField(forms.ModelChoiceField):
 
 
 class ActionForm(forms.Form):
-    """Every action form carries the dossier version it was made from."""
+    """An action's form, built from its spec (``dossiers.actions``): one field per parameter,
+    with the choices the dossier allows now. Every form carries the dossier version it was made
+    from; ``params()`` are the service's keyword arguments."""
 
+    spec: ActionSpec
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, dossier: Dossier, **kwargs):
         self.dossier = dossier
         kwargs.setdefault("initial", {})["expected_version"] = dossier.version
         super().__init__(*args, **kwargs)
+        for param in self.spec.params:
+            self.fields[param.name] = _param_field(param, dossier)
 
     def params(self) -> dict:
         data = dict(self.cleaned_data)
+        for param in self.spec.params:
+            if param.kind == ParamKind.FILES:
+                data[param.name] = [data[param.name]] if data.get(param.name) else []
         return data
 
 
@@ -63,155 +72,74 @@ def _text(label, required=True, help_text=""):
     )
 
 
-class ReceiveForm(ActionForm):
-    checklist = forms.TypedMultipleChoiceField(
-        label=_("Documents checked"),
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tick each required document you have checked."),
-    )
-
-    def __init__(self, *args, dossier, **kwargs):
-        super().__init__(*args, dossier=dossier, **kwargs)
-        self.fields["checklist"].choices = [
-            (doc["id"], doc["name"] + ("" if doc["required"] else f" ({_('optional')})"))
-            for doc in dossier.procedure_version.documents
-        ]
-
-
-class RefuseForm(ActionForm):
-    reason = _text(_("Reason for refusing"))
-
-
-class RequestSupplementForm(ActionForm):
-    reason = _text(_("What the applicant must supplement"))
-    documents = forms.MultipleChoiceField(
-        label=_("Documents to supplement"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, dossier, **kwargs):
-        super().__init__(*args, dossier=dossier, **kwargs)
-        self.fields["documents"].choices = [
-            (doc["name"], doc["name"]) for doc in dossier.procedure_version.documents
-        ]
-
-
-class SupplementForm(ActionForm):
-    file = forms.FileField(label=_("Supplemented document (PDF, JPEG or PNG)"))
-    comment = _text(_("Comment (optional)"), required=False)
-
-    def params(self):
-        return {
-            "expected_version": self.cleaned_data["expected_version"],
-            "documents": [self.cleaned_data["file"]],
-            "comment": self.cleaned_data["comment"],
-        }
-
-
-class ForwardForm(ActionForm):
-    comment = _text(_("Comment (optional)"), required=False)
-    assignee = OfficerChoiceField(
-        label=_("Assign to"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=_("Anyone at the next step"),
-    )
-
-    def __init__(self, *args, dossier, **kwargs):
-        super().__init__(*args, dossier=dossier, **kwargs)
-        following = dossier.step_index + 1
-        if following < len(dossier.steps):
-            self.fields["assignee"].queryset = officers_for_step(dossier, following)
-
-
-class SendBackForm(ActionForm):
-    to_step = forms.TypedChoiceField(label=_("Back to step"), coerce=int)
-    comment = _text(_("Reason"))
-
-    def __init__(self, *args, dossier, **kwargs):
-        super().__init__(*args, dossier=dossier, **kwargs)
-        self.fields["to_step"].choices = [
-            (i, f"{i + 1}. {step['name']}")
-            for i, step in enumerate(dossier.steps[: dossier.step_index])
-        ]
+def _param_field(param: Param, dossier: Dossier) -> forms.Field:
+    """The form field of one parameter kind, with the choices ``dossier`` allows now."""
+    kind, label, required = param.kind, param.label, param.required
+    documents = dossier.procedure_version.documents
+    if kind in (ParamKind.COMMENT, ParamKind.REASON):
+        return _text(label, required=required)
+    if kind == ParamKind.FILES:
+        return forms.FileField(label=label, required=required)
+    if kind == ParamKind.CHECKLIST:
+        return forms.TypedMultipleChoiceField(
+            label=label,
+            coerce=int,
+            required=required,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Tick each required document you have checked."),
+            choices=[
+                (doc["id"], doc["name"] + ("" if doc["required"] else f" ({_('optional')})"))
+                for doc in documents
+            ],
+        )
+    if kind == ParamKind.DOCUMENT_NAMES:
+        return forms.MultipleChoiceField(
+            label=label,
+            required=required,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(doc["name"], doc["name"]) for doc in documents],
+        )
+    if kind in (ParamKind.OFFICER_NEXT, ParamKind.OFFICER_CURRENT):
+        index = dossier.step_index + (1 if kind == ParamKind.OFFICER_NEXT else 0)
+        field = OfficerChoiceField(
+            label=label,
+            queryset=User.objects.none(),
+            required=required,
+            empty_label=_("Anyone at the next step") if not required else "---------",
+        )
+        if index < len(dossier.steps):
+            field.queryset = officers_for_step(dossier, index)
+        return field
+    if kind == ParamKind.EARLIER_STEP:
+        return forms.TypedChoiceField(
+            label=label,
+            coerce=int,
+            choices=[
+                (i, f"{i + 1}. {step['name']}")
+                for i, step in enumerate(dossier.steps[: dossier.step_index])
+            ],
+        )
+    if kind == ParamKind.AMOUNT:
+        return forms.IntegerField(label=label, min_value=1, max_value=10**12, required=required)
+    if kind == ParamKind.REFERENCE:
+        return forms.CharField(label=label, required=required, max_length=100)
+    if kind == ParamKind.DELIVERY:
+        return forms.ChoiceField(
+            label=label, choices=Delivery.choices, required=required, initial=dossier.delivery
+        )
+    if kind == ParamKind.SCORE:
+        return forms.TypedChoiceField(
+            label=label, coerce=int, choices=[(i, str(i)) for i in range(1, 6)]
+        )
+    raise ValueError(f"No form field for parameter kind {kind!r}.")
 
 
-class ReassignForm(ActionForm):
-    assignee = OfficerChoiceField(label=_("Assign to"), queryset=User.objects.none())
-    comment = _text(_("Comment (optional)"), required=False)
-
-    def __init__(self, *args, dossier, **kwargs):
-        super().__init__(*args, dossier=dossier, **kwargs)
-        if dossier.step_index < len(dossier.steps):
-            self.fields["assignee"].queryset = officers_for_step(dossier, dossier.step_index)
+def _form_class(spec: ActionSpec) -> type[ActionForm]:
+    return type(f"{spec.action.name.title().replace('_', '')}Form", (ActionForm,), {"spec": spec})
 
 
-class ApproveForm(ActionForm):
-    comment = _text(_("Comment (optional)"), required=False)
-
-
-class RejectForm(ActionForm):
-    reason = _text(_("Reason for the rejection"))
-
-
-class RequestPaymentForm(ActionForm):
-    amount = forms.IntegerField(label=_("Amount (VND)"), min_value=1, max_value=10**12)
-    comment = _text(_("Comment (optional)"), required=False)
-
-
-class ConfirmPaymentForm(ActionForm):
-    reference = forms.CharField(
-        label=_("Receipt or transaction number"), required=False, max_length=100
-    )
-
-
-class StopForm(ActionForm):
-    reason = _text(_("Reason for stopping"))
-
-
-class FinishForm(ActionForm):
-    result = forms.FileField(label=_("Result (PDF, JPEG or PNG)"))
-    comment = _text(_("Comment (optional)"), required=False)
-
-    def params(self):
-        return {
-            "expected_version": self.cleaned_data["expected_version"],
-            "result_files": [self.cleaned_data["result"]],
-            "comment": self.cleaned_data["comment"],
-        }
-
-
-class ReturnResultForm(ActionForm):
-    delivery = forms.ChoiceField(label=_("How the result is returned"), choices=Delivery.choices)
-    comment = _text(_("Comment (optional)"), required=False)
-
-    def __init__(self, *args, dossier, **kwargs):
-        super().__init__(*args, dossier=dossier, **kwargs)
-        self.fields["delivery"].initial = dossier.delivery
-
-
-class WithdrawForm(ActionForm):
-    reason = _text(_("The applicant's reason"), required=False)
-
-
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "receive": ReceiveForm,
-    "refuse": RefuseForm,
-    "request_supplement": RequestSupplementForm,
-    "supplement": SupplementForm,
-    "forward": ForwardForm,
-    "send_back": SendBackForm,
-    "reassign": ReassignForm,
-    "approve": ApproveForm,
-    "reject": RejectForm,
-    "request_payment": RequestPaymentForm,
-    "confirm_payment": ConfirmPaymentForm,
-    "withdraw": WithdrawForm,
-    "stop": StopForm,
-    "finish": FinishForm,
-    "return_result": ReturnResultForm,
-}
+# The office's forms: every transition an officer may take (rating is the applicant's own).
+ACTION_FORMS: dict[str, type[ActionForm]] = {name: _form_class(SPECS[name]) for name in TRANSITIONS}
 
 
 class ApologyForm(forms.Form):
@@ -221,10 +149,6 @@ class ApologyForm(forms.Form):
     new_due_on = forms.DateField(
         label=_("New appointment"), widget=forms.DateInput(attrs={"type": "date"})
     )
-
-
-# Actions that end or refuse something: their button is styled as a secondary, careful choice.
-CAREFUL_ACTIONS = {"refuse", "reject", "stop", "withdraw", "send_back"}
 
 
 # --- the work queue --------------------------------------------------------------------------

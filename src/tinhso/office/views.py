@@ -24,11 +24,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.core.calendar import get_calendar
+from tinhso.core.errors import ConflictError, TransitionError
 from tinhso.dossiers import selectors, services
+from tinhso.dossiers.actions import SPECS
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Status
 from tinhso.dossiers.models import Dossier, DossierEvent
 from tinhso.dossiers.slips import slips_available
-from tinhso.dossiers.workflow import TRANSITIONS, ConflictError, TransitionError
 from tinhso.office import forms
 from tinhso.office.charts import bar_chart
 from tinhso.office.selectors import statistics_dossiers_cached
@@ -229,12 +230,6 @@ def _get_dossier(user, pk: int) -> Dossier:
 
 
 # History entries that are not transitions of the workflow table.
-EVENT_LABELS = {
-    "submit": gettext_lazy("Submit"),
-    "apology": gettext_lazy("Apology and new appointment"),
-}
-
-
 SLIP_TITLES = {
     "01": gettext_lazy("Receipt and appointment slip"),
     "02": gettext_lazy("Request to supplement the dossier"),
@@ -270,9 +265,9 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
         action_forms.append(
             {
                 "action": action,
-                "label": TRANSITIONS[action].label,
+                "label": SPECS[action].officer_label,
                 "form": form,
-                "careful": action in forms.CAREFUL_ACTIONS,
+                "careful": SPECS[action].careful,
                 "open": bool(bound and action in bound),
             }
         )
@@ -286,11 +281,8 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
     for event in events:
         event.from_label = Status(event.from_status).label if event.from_status else ""
         event.to_label = Status(event.to_status).label
-        event.action_label = (
-            TRANSITIONS[event.action].label
-            if event.action in TRANSITIONS
-            else EVENT_LABELS.get(event.action, event.action)
-        )
+        spec = SPECS.get(event.action)
+        event.action_label = spec.officer_label if spec else event.action
         event.file_links = [(f, _file_url(dossier, f)) for f in event.files.all()]
     files = [(f, _file_url(dossier, f)) for f in dossier.files.all()]
     steps = []
@@ -379,7 +371,7 @@ def dossier_action(request, pk: int, action: str):
         else:
             messages.success(
                 request,
-                _("Done: %(action)s.") % {"action": TRANSITIONS[action].label},
+                _("Done: %(action)s.") % {"action": SPECS[action].officer_label},
             )
             return redirect("office:dossier", pk=dossier.pk)
     dossier = _get_dossier(request.user, pk)

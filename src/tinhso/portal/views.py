@@ -26,12 +26,13 @@ from django.views.decorators.http import require_POST
 from tinhso.catalog import selectors as catalog_selectors
 from tinhso.catalog.models import Procedure, RequiredDocument
 from tinhso.core.calendar import get_calendar
+from tinhso.core.errors import ConflictError, TransitionError
 from tinhso.core.ratelimit import client_ip, rate_limit_hit, rate_parse
 from tinhso.dossiers import selectors as dossier_selectors
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, FileKind, Status
 from tinhso.dossiers.models import Dossier, Rating
-from tinhso.dossiers.workflow import ConflictError, TransitionError
+from tinhso.dossiers.slips import slips_available
 from tinhso.portal.forms import (
     RatingForm,
     SearchForm,
@@ -43,38 +44,6 @@ from tinhso.portal.forms import (
 
 PAGE_SIZE = 20
 
-# What each history entry means for the citizen (DossierEvent.action → label).
-EVENT_LABELS = {
-    "submit": gettext_lazy("Dossier submitted"),
-    "receive": gettext_lazy("Received at the one-stop desk"),
-    "refuse": gettext_lazy("Not received"),
-    "request_supplement": gettext_lazy("Supplement requested"),
-    "supplement": gettext_lazy("Supplement handed in"),
-    "forward": gettext_lazy("Moved on to the next step"),
-    "send_back": gettext_lazy("Returned to an earlier step for review"),
-    "reassign": gettext_lazy("Handed to another officer of the agency"),
-    "approve": gettext_lazy("Approved"),
-    "reject": gettext_lazy("Request rejected"),
-    "request_payment": gettext_lazy("Payment requested"),
-    "confirm_payment": gettext_lazy("Payment confirmed"),
-    "withdraw": gettext_lazy("Withdrawn at the applicant's request"),
-    "stop": gettext_lazy("Processing stopped"),
-    "finish": gettext_lazy("Result ready"),
-    "return_result": gettext_lazy("Result returned"),
-    "apologise": gettext_lazy("Apology and new appointment"),
-}
-# Comments the applicant is meant to read (other comments are officers' working notes).
-PUBLIC_COMMENT_ACTIONS = {
-    "refuse",
-    "request_supplement",
-    "supplement",
-    "reject",
-    "request_payment",
-    "withdraw",
-    "stop",
-    "return_result",
-    "apologise",
-}
 STATUS_BADGES = {
     Status.REFUSED: "badge-late",
     Status.SUPPLEMENT_REQUESTED: "badge-soon",
@@ -295,19 +264,15 @@ def _my_dossier_or_404(request, pk: int) -> Dossier:
 
 
 def _timeline(dossier: Dossier) -> list[dict]:
-    events = dossier.events.select_related("agency").order_by("at", "pk")
-    return [
-        {
-            "at": event.at,
-            "label": EVENT_LABELS.get(event.action)
-            or Status(event.to_status).label
-            or event.action,
-            "status": Status(event.to_status).label if event.to_status else "",
-            "agency": event.agency.name if event.agency else "",
-            "comment": event.comment if event.action in PUBLIC_COMMENT_ACTIONS else "",
-        }
-        for event in events
-    ]
+    """The history as the applicant reads it (labels, public comments and slip links come from
+    each action's spec: ``dossiers.actions``)."""
+    rows = dossier_selectors.dossier_timeline_for_applicant(dossier)
+    for row in rows:
+        row["slip_url"] = (
+            _url_or_none("dossiers:slip", dossier.pk, row["slip"]) if row["slip"] else None
+        )
+        row["slip_label"] = SLIP_LABELS.get(row["slip"], "")
+    return rows
 
 
 def _supplement_request(dossier: Dossier) -> dict | None:
@@ -320,24 +285,26 @@ def _supplement_request(dossier: Dossier) -> dict | None:
         return None
     return {
         "comment": event.comment,
-        "documents": event.data.get("documents") or [],
+        "documents": event.data.get("document_names") or [],
         "at": event.at,
     }
 
 
-def _slips(dossier: Dossier) -> list[dict]:
-    wanted = []
-    if dossier.received_at:
-        wanted.append(("01", _("Receipt and appointment slip")))
-    if dossier.supplement_count:
-        wanted.append(("02", _("Request to supplement the dossier")))
-    if dossier.status == Status.REFUSED:
-        wanted.append(("03", _("Refusal slip")))
+SLIP_LABELS = {
+    "01": gettext_lazy("Receipt and appointment slip"),
+    "02": gettext_lazy("Request to supplement the dossier"),
+    "03": gettext_lazy("Refusal slip"),
+    "04": gettext_lazy("Apology letter and new appointment"),
+}
+
+
+def _slips(dossier: Dossier, user) -> list[dict]:
+    """The forms the applicant may download now (form 05 and draft letters are the office's)."""
     slips = []
-    for form_code, label in wanted:
+    for form_code in slips_available(dossier, user):
         url = _url_or_none("dossiers:slip", dossier.pk, form_code)
-        if url:
-            slips.append({"url": url, "label": label})
+        if url and form_code in SLIP_LABELS:
+            slips.append({"url": url, "label": SLIP_LABELS[form_code]})
     return slips
 
 
@@ -359,7 +326,7 @@ def _dossier_page(request, dossier: Dossier, *, status: int = 200, **forms):
         "timeline": _timeline(dossier),
         "files": files,
         "results": results if show_results else [],
-        "slips": _slips(dossier),
+        "slips": _slips(dossier, request.user),
         "supplement_request": _supplement_request(dossier),
         "can_supplement": "supplement" in allowed,
         "can_withdraw": "withdraw" in allowed,
@@ -400,7 +367,7 @@ def dossier_supplement(request, pk: int):
             services.dossier_supplement(
                 dossier=dossier,
                 actor=request.user,
-                documents=form.cleaned_data["files"],
+                files=form.cleaned_data["files"],
                 comment=form.cleaned_data["comment"],
                 expected_version=form.cleaned_data["expected_version"],
             )

@@ -244,7 +244,7 @@ def test_a_supplement_request_pauses_the_clock(world, time_machine):
     # Three working days later (Thursday, Friday, Monday; the weekend does not count).
     time_machine.move_to(at(2026, 3, 9, 10), tick=False)
     dossier = services.dossier_supplement(
-        dossier=dossier, actor=world.citizen, documents=[pdf_upload("bo-sung.pdf")]
+        dossier=dossier, actor=world.citizen, files=[pdf_upload("bo-sung.pdf")]
     )
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from tinhso.core.models import AuditLog
 from tinhso.dossiers import services
+from tinhso.dossiers.actions import SPECS, ParamKind
 from tinhso.dossiers.constants import Status
 from tinhso.dossiers.models import Dossier
 from tinhso.testing.files import pdf_upload
@@ -63,13 +64,30 @@ def _event_tuple(event):
     )
 
 
+def _params(event, seeded: Dossier, *, last_advance: bool) -> dict:
+    """The service's parameters for a seeded event, read through the action's spec."""
+    params = {}
+    for param in SPECS[event.action].params:
+        if param.kind in {ParamKind.REASON, ParamKind.COMMENT}:
+            params[param.name] = event.comment
+        elif param.kind == ParamKind.FILES:
+            params[param.name] = [pdf_upload() for _f in event.files.all()]
+        elif param.kind == ParamKind.OFFICER_NEXT:
+            # The assignee is only visible while the dossier stays at the next step.
+            stays = last_advance and seeded.step_index == event.step_index
+            params[param.name] = seeded.assignee if stays else None
+        elif param.name in event.data:
+            params[param.name] = event.data[param.name]
+    return params
+
+
 def replay(seeded: Dossier) -> Dossier:
     events = list(seeded.events.order_by("at", "pk"))
     advances = [i for i, e in enumerate(events) if e.action in {"forward", "approve"}]
     dossier = None
     for index, event in enumerate(events):
         with time_machine.travel(event.at, tick=False):
-            actor, data, comment = event.actor, event.data, event.comment
+            actor = event.actor
             if event.action == "submit":
                 docs = seeded.procedure_version.documents
                 dossier = services.dossier_submit(
@@ -93,27 +111,7 @@ def replay(seeded: Dossier) -> Dossier:
                 continue
             if event.action == "receive" and dossier.status != Status.NEW:
                 continue  # received in the same request as the in-person submission
-            params = {}
-            if event.action == "receive":
-                params = {"checklist": data["checklist"]}
-            elif event.action in {"refuse", "request_supplement", "reject", "stop", "withdraw"}:
-                params = {"reason": comment}
-                if event.action == "request_supplement":
-                    params["documents"] = data["documents"]
-            elif event.action == "supplement":
-                params = {"documents": [pdf_upload()], "comment": comment}
-            elif event.action == "forward":
-                # The assignee is only visible while the dossier stays at the next step.
-                last = index == advances[-1] and seeded.step_index == event.step_index
-                params = {"assignee": seeded.assignee if last else None}
-            elif event.action == "finish":
-                params = {"result_files": [pdf_upload()]}
-            elif event.action == "request_payment":
-                params = {"amount": data["amount"], "comment": comment}
-            elif event.action == "confirm_payment":
-                params = {"reference": data["reference"]}
-            elif event.action == "return_result":
-                params = {"delivery": data["delivery"]}
+            params = _params(event, seeded, last_advance=bool(advances) and index == advances[-1])
             dossier = services.dossier_act(
                 dossier=dossier, action=event.action, actor=actor, **params
             )

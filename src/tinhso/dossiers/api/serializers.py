@@ -10,8 +10,11 @@ from rest_framework import serializers
 from tinhso.accounts.models import phone_validator
 from tinhso.catalog.api.serializers import AgencyRefSerializer
 from tinhso.catalog.models import Procedure
+from tinhso.dossiers.actions import SPECS
 from tinhso.dossiers.constants import ApplicantKind, Delivery, Status
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, Rating
+from tinhso.dossiers.selectors import event_for_applicant
+from tinhso.dossiers.slips import slip_available, user_is_officer_for
 from tinhso.org.models import Ward
 
 # --- reading -------------------------------------------------------------------------------------
@@ -63,14 +66,22 @@ class DossierSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    """One history entry. The applicant reads the citizen's label, only the comments the
+    action's spec makes public, and a link to the form (01–05) the entry produced; officers of
+    the dossier read everything (``dossiers.actions``)."""
+
     actor_name = serializers.SerializerMethodField()
     to_status_label = serializers.CharField(source="get_to_status_display", read_only=True)
+    label = serializers.SerializerMethodField()
+    comment = serializers.SerializerMethodField()
+    slip_url = serializers.SerializerMethodField()
 
     class Meta:
         model = DossierEvent
         fields = [
             "at",
             "action",
+            "label",
             "actor_name",
             "from_status",
             "to_status",
@@ -78,11 +89,56 @@ class EventSerializer(serializers.ModelSerializer):
             "step_index",
             "step_name",
             "comment",
+            "slip_url",
         ]
         read_only_fields = fields
 
     def get_actor_name(self, event) -> str:
-        return event.actor.display_name if event.actor else ""
+        if event.actor:
+            return event.actor.display_name
+        return event.actor_system
+
+    def _view(self, event) -> dict:
+        """What the viewer reads of ``event``: an officer of the dossier everything, anyone else
+        what the action's spec makes public (``selectors.event_for_applicant``)."""
+        cache = self.context.setdefault("_event_views", {})
+        if event.dossier_id not in cache:
+            dossier = event.dossier
+            officer = self.context.get("officer")
+            if officer is None:
+                request = self.context.get("request")
+                user = getattr(request, "user", None)
+                officer = bool(user and user_is_officer_for(user, dossier))
+            # Only the forms the history links to are looked up (one query each at most).
+            wanted = {SPECS[e.action].slip for e in dossier.events.all() if e.action in SPECS}
+            slips = {
+                form for form in wanted if form and slip_available(dossier, form, officer=officer)
+            }
+            cache[event.dossier_id] = (officer, slips)
+        officer, slips = cache[event.dossier_id]
+        if officer:
+            spec = SPECS.get(event.action)
+            return {
+                "label": spec.officer_label if spec else event.action,
+                "comment": event.comment,
+                "slip": spec.slip if spec and spec.slip in slips else None,
+            }
+        return event_for_applicant(event, slips)
+
+    def get_label(self, event) -> str:
+        return str(self._view(event)["label"])
+
+    def get_comment(self, event) -> str:
+        return self._view(event)["comment"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_slip_url(self, event) -> str | None:
+        form = self._view(event)["slip"]
+        if not form:
+            return None
+        path = reverse("dossiers:slip", args=[event.dossier_id, form])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class FileSerializer(serializers.ModelSerializer):
@@ -392,10 +448,10 @@ class ActionSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="refuse, request_supplement, reject, stop (required); withdraw (optional).",
     )
-    documents = serializers.ListField(
+    document_names = serializers.ListField(
         child=serializers.CharField(max_length=500),
         required=False,
-        help_text="request_supplement: names of the documents to supplement.",
+        help_text="request_supplement: names of the required documents to supplement.",
     )
     comment = serializers.CharField(
         max_length=2000,

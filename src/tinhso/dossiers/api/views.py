@@ -39,6 +39,7 @@ from rest_framework.response import Response
 from tinhso.core.api import ScopedThrottle, error_responses
 from tinhso.core.uploads import upload_check
 from tinhso.dossiers import selectors, services
+from tinhso.dossiers.actions import OFFERED, SPECS
 from tinhso.dossiers.api.serializers import (
     ActionSerializer,
     AllowedActionsSerializer,
@@ -51,35 +52,17 @@ from tinhso.dossiers.api.serializers import (
 )
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, Status
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, IdempotencyKey
-from tinhso.dossiers.workflow import TRANSITIONS, ConflictError
 
 User = get_user_model()
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
-# Each action's parameters (API names) and which of them it requires; the service receives them
-# under its own names (SERVICE_NAMES). "rate" is not a transition but the applicant's rating.
+# Each action's parameters and which of them it requires, from its spec (dossiers.actions);
+# the service takes them under the same names.
 ACTION_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "receive": (("checklist",), ()),
-    "refuse": (("reason",), ("reason",)),
-    "request_supplement": (("reason", "documents"), ("reason",)),
-    "supplement": (("files", "comment"), ("files",)),
-    "forward": (("comment", "assignee", "files"), ()),
-    "send_back": (("to_step", "comment"), ("to_step", "comment")),
-    "reassign": (("assignee", "comment"), ("assignee",)),
-    "approve": (("comment",), ()),
-    "reject": (("reason",), ("reason",)),
-    "request_payment": (("amount", "comment"), ("amount",)),
-    "confirm_payment": (("reference",), ()),
-    "withdraw": (("reason",), ()),
-    "stop": (("reason",), ("reason",)),
-    "finish": (("files", "comment"), ("files",)),
-    "return_result": (("delivery", "comment"), ("delivery",)),
-    "rate": (("score", "comment"), ("score",)),
+    name: (SPECS[name].param_names, SPECS[name].required) for name in OFFERED
 }
-SERVICE_NAMES = {("supplement", "files"): "documents", ("finish", "files"): "result_files"}
-RATE_LABEL = _("Rate the service")
 
 
 def uploads_check(uploads) -> None:
@@ -276,6 +259,16 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             DossierDetailSerializer(dossier, context=self.get_serializer_context()).data, **kwargs
         )
 
+    def get_serializer_context(self):
+        # Whether the caller reads the dossier as an officer (everything) or as its applicant
+        # (public comments only): the same rule as ``_visible``.
+        user = self.request.user
+        return {
+            **super().get_serializer_context(),
+            "officer": selectors.officer_agency_id(user) is not None
+            or selectors.officer_sees_all(user),
+        }
+
     def _receipt(self, dossier: Dossier, **kwargs) -> Response:
         """The short answer to a submission (and to its replays): no second read of the dossier."""
         request = self.request
@@ -402,16 +395,10 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def actions(self, request, code=None):
         dossier = self.get_object()
         names = services.dossier_allowed_actions(dossier=dossier, actor=request.user)
-        if (
-            dossier.status == Status.RETURNED
-            and dossier.applicant_id == request.user.pk
-            and not hasattr(dossier, "rating")
-        ):
-            names.append("rate")
         actions = [
             {
                 "action": name,
-                "label": str(TRANSITIONS[name].label if name in TRANSITIONS else RATE_LABEL),
+                "label": str(SPECS[name].officer_label),
                 "parameters": ["expected_version", *ACTION_PARAMS[name][0]],
                 "required": ["expected_version", *ACTION_PARAMS[name][1]],
             }
@@ -471,26 +458,16 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                     raise serializers.ValidationError(
                         {"assignee": [_("There is no such officer.")]}
                     )
-            kwargs[SERVICE_NAMES.get((action_name, name), name)] = value
-        expected = data["expected_version"]
-        if action_name == "rate":
-            if dossier.version != expected:
-                raise ConflictError(
-                    _(
-                        "Someone else has changed this dossier in the meantime. Reload it and try again."
-                    )
-                )
-            services.dossier_rate(dossier=dossier, actor=request.user, **kwargs)
-        else:
-            with files_removed_on_failure():
-                dossier = services.dossier_act(
-                    dossier=dossier,
-                    action=action_name,
-                    actor=request.user,
-                    expected_version=expected,
-                    **kwargs,
-                )
-        return self._detail(dossier)
+            kwargs[name] = value
+        with files_removed_on_failure():
+            result = services.dossier_act(
+                dossier=dossier,
+                action=action_name,
+                actor=request.user,
+                expected_version=data["expected_version"],
+                **kwargs,
+            )
+        return self._detail(result if isinstance(result, Dossier) else dossier)
 
 
 def uploads_check_field(uploads, field: str) -> None:

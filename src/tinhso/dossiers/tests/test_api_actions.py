@@ -96,7 +96,13 @@ def test_refuse(world):
 def test_request_supplement_then_the_applicant_supplements_with_files(world):
     dossier = submit_online(world)
     body = ok(
-        act(world.clerk, dossier, "request_supplement", reason="Thiếu bản sao", documents=["CCCD"])
+        act(
+            world.clerk,
+            dossier,
+            "request_supplement",
+            reason="Thiếu bản sao",
+            document_names=["Giấy chứng sinh"],
+        )
     )
     assert body["status"] == Status.SUPPLEMENT_REQUESTED and body["supplement_count"] == 1
     body = ok(

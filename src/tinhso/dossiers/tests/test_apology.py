@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from tinhso.core.errors import TransitionError
 from tinhso.core.models import AuditLog
 from tinhso.dossiers import services, tasks
 from tinhso.dossiers.constants import Status
@@ -16,7 +17,6 @@ from tinhso.dossiers.models import ApologyLetter
 from tinhso.dossiers.slips import slip_available
 from tinhso.dossiers.tests.helpers import checklist, submit_online
 from tinhso.dossiers.tests.test_slips import at, pdf_text
-from tinhso.dossiers.workflow import TransitionError
 
 pytestmark = pytest.mark.django_db
 

@@ -121,7 +121,7 @@ def test_supplement_request_shows_the_reason(world):
         dossier=dossier,
         actor=world.clerk,
         reason="Giấy chứng sinh bị mờ, đề nghị nộp bản rõ nét.",
-        documents=["Giấy chứng sinh"],
+        document_names=["Giấy chứng sinh"],
     )
     text = pdf_text(slip_pdf(dossier, "02"))
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text.upper()
@@ -179,7 +179,7 @@ def test_control_sheet_does_not_count_the_wait_for_a_supplement(world):
         )
     with time_machine.travel(at(3, 11), tick=False):  # one working day later
         dossier = services.dossier_supplement(
-            dossier=dossier, actor=world.citizen, documents=[pdf_upload()]
+            dossier=dossier, actor=world.citizen, files=[pdf_upload()]
         )
         rows = step_visits(dossier)
     assert len(rows) == 2
@@ -203,7 +203,7 @@ def test_control_sheet_of_a_finished_dossier_ends_with_the_return(world):
         dossier = services.dossier_forward(dossier=dossier, actor=actor)
     dossier = services.dossier_approve(dossier=dossier, actor=world.leader)
     dossier = services.dossier_finish(
-        dossier=dossier, actor=world.doc_clerk, result_files=[pdf_upload("ket-qua.pdf")]
+        dossier=dossier, actor=world.doc_clerk, files=[pdf_upload("ket-qua.pdf")]
     )
     dossier = services.dossier_return_result(dossier=dossier, actor=world.clerk, delivery="desk")
     rows = step_visits(dossier)

@@ -1,12 +1,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tinhso.core.errors import ConflictError, TransitionError
 from tinhso.core.models import AuditLog
 from tinhso.dossiers import services
+from tinhso.dossiers.actions import TRANSITIONS
 from tinhso.dossiers.constants import Delivery, FileKind, Status, Timeliness
 from tinhso.dossiers.models import Dossier, DossierEvent
 from tinhso.dossiers.tests.helpers import checklist, submit_online, walk_to_processing
-from tinhso.dossiers.workflow import TRANSITIONS, ConflictError, TransitionError
 from tinhso.testing.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_the_whole_happy_path_through_every_step(world):
     dossier = services.dossier_approve(dossier=dossier, actor=world.leader)
     assert dossier.step_index == 4
     dossier = services.dossier_finish(
-        dossier=dossier, actor=world.doc_clerk, result_files=[pdf_upload("ket-qua.pdf")]
+        dossier=dossier, actor=world.doc_clerk, files=[pdf_upload("ket-qua.pdf")]
     )
     assert dossier.status == Status.FINISHED
     assert dossier.current_agency == world.center
@@ -84,7 +85,7 @@ def test_supplement_stops_the_clock_and_returns_to_the_previous_status(world, se
     )
     assert dossier.status == Status.SUPPLEMENT_REQUESTED and dossier.supplement_count == 1
     dossier = services.dossier_supplement(
-        dossier=dossier, actor=world.citizen, documents=[pdf_upload("cccd.pdf")]
+        dossier=dossier, actor=world.citizen, files=[pdf_upload("cccd.pdf")]
     )
     assert dossier.status == Status.PROCESSING
     assert dossier.paused_at is None
@@ -125,7 +126,7 @@ def test_send_back_reassign_payment_withdraw_stop_and_reject(world):
 
 def test_every_transition_is_rejected_from_every_other_status(world):
     dossier = submit_online(world)
-    for action, transition in TRANSITIONS.items():
+    for action, transition in TRANSITIONS.transitions.items():
         for status in Status:
             if status in transition.sources:
                 continue
@@ -146,7 +147,7 @@ def _act(world, action, dossier):
             dossier=dossier, actor=world.admin, reason="x"
         ),
         "supplement": lambda: services.dossier_supplement(
-            dossier=dossier, actor=world.citizen, documents=[pdf_upload()]
+            dossier=dossier, actor=world.citizen, files=[pdf_upload()]
         ),
         "forward": lambda: services.dossier_forward(dossier=dossier, actor=world.admin),
         "send_back": lambda: services.dossier_send_back(
@@ -166,7 +167,7 @@ def _act(world, action, dossier):
         "withdraw": lambda: services.dossier_withdraw(dossier=dossier, actor=world.citizen),
         "stop": lambda: services.dossier_stop(dossier=dossier, actor=world.admin, reason="x"),
         "finish": lambda: services.dossier_finish(
-            dossier=dossier, actor=world.admin, result_files=[pdf_upload()]
+            dossier=dossier, actor=world.admin, files=[pdf_upload()]
         ),
         "return_result": lambda: services.dossier_return_result(
             dossier=dossier, actor=world.admin, delivery="desk"

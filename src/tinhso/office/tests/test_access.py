@@ -121,7 +121,7 @@ def test_the_dossier_page_needs_no_query_per_history_entry(
             dossier=dossier, actor=world.specialist, reason="Thiếu giấy"
         )
         dossier = services.dossier_supplement(
-            dossier=dossier, actor=world.citizen, documents=[pdf_upload()]
+            dossier=dossier, actor=world.citizen, files=[pdf_upload()]
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)

@@ -65,14 +65,18 @@ def test_request_supplement_then_record_it_at_the_desk(client, world):
     dossier = submit_online(world)
     client.force_login(world.clerk)
     response = act(
-        client, dossier, "request_supplement", reason="Thiếu chữ ký", documents=["Giấy chứng sinh"]
+        client,
+        dossier,
+        "request_supplement",
+        reason="Thiếu chữ ký",
+        document_names=["Giấy chứng sinh"],
     )
     assert response.status_code == 302
     dossier = fresh(dossier)
     assert dossier.status == Status.SUPPLEMENT_REQUESTED and dossier.supplement_count == 1
     event = dossier.events.last()
-    assert event.data["documents"] == ["Giấy chứng sinh"]
-    response = act(client, dossier, "supplement", file=pdf_upload("bo-sung.pdf"), comment="")
+    assert event.data["document_names"] == ["Giấy chứng sinh"]
+    response = act(client, dossier, "supplement", files=pdf_upload("bo-sung.pdf"), comment="")
     assert response.status_code == 302
     assert fresh(dossier).status == Status.NEW
 
@@ -163,7 +167,7 @@ def test_finish_with_a_result_file_then_return_it(client, world):
     dossier = _at_leader(world)
     dossier = services.dossier_approve(dossier=dossier, actor=world.leader)
     client.force_login(world.doc_clerk)
-    response = act(client, dossier, "finish", result=pdf_upload("ket-qua.pdf"), comment="")
+    response = act(client, dossier, "finish", files=pdf_upload("ket-qua.pdf"), comment="")
     assert response.status_code == 302
     dossier = fresh(dossier)
     assert dossier.status == Status.FINISHED
@@ -178,7 +182,7 @@ def test_finish_with_a_fake_pdf_is_refused_clearly(client, world):
     dossier = _at_leader(world)
     dossier = services.dossier_approve(dossier=dossier, actor=world.leader)
     client.force_login(world.doc_clerk)
-    response = act(client, dossier, "finish", result=fake_pdf_upload(), comment="")
+    response = act(client, dossier, "finish", files=fake_pdf_upload(), comment="")
     assert response.status_code == 400
     assert "PDF" in response.content.decode()
     assert fresh(dossier).status == Status.PROCESSING
@@ -199,9 +203,7 @@ def test_a_stale_form_shows_the_conflict_and_changes_nothing(client, world):
     client.force_login(world.clerk)
     stale_version = dossier.version
     services.dossier_request_supplement(dossier=dossier, actor=world.clerk, reason="Thiếu giấy")
-    services.dossier_supplement(
-        dossier=fresh(dossier), actor=world.citizen, documents=[pdf_upload()]
-    )
+    services.dossier_supplement(dossier=fresh(dossier), actor=world.citizen, files=[pdf_upload()])
     before = fresh(dossier)
     response = client.post(
         reverse("office:dossier_action", args=[dossier.pk, "refuse"]),

@@ -44,9 +44,7 @@ def finish(world, dossier):
     dossier = services.dossier_forward(dossier=dossier, actor=world.specialist)
     dossier = services.dossier_forward(dossier=dossier, actor=world.head)
     dossier = services.dossier_approve(dossier=dossier, actor=world.leader)
-    return services.dossier_finish(
-        dossier=dossier, actor=world.doc_clerk, result_files=[pdf_upload()]
-    )
+    return services.dossier_finish(dossier=dossier, actor=world.doc_clerk, files=[pdf_upload()])
 
 
 @pytest.fixture

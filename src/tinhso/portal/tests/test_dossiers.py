@@ -232,7 +232,7 @@ def test_supplement_refuses_a_bad_file_and_changes_nothing(client, world, asked)
 def test_stale_supplement_form_gets_a_conflict_message(client, world, asked):
     client.force_login(world.citizen)
     stale = asked.version
-    services.dossier_supplement(dossier=asked, actor=world.citizen, documents=[pdf_upload()])
+    services.dossier_supplement(dossier=asked, actor=world.citizen, files=[pdf_upload()])
     response = client.post(
         reverse("portal:supplement", args=[asked.pk]),
         {"expected_version": stale, "files": [pdf_upload("lan-hai.pdf")]},
@@ -298,7 +298,7 @@ def returned(world):
         dossier = services.dossier_forward(dossier=dossier, actor=actor)
     dossier = services.dossier_approve(dossier=dossier, actor=world.leader)
     dossier = services.dossier_finish(
-        dossier=dossier, actor=world.doc_clerk, result_files=[pdf_upload("giay-khai-sinh.pdf")]
+        dossier=dossier, actor=world.doc_clerk, files=[pdf_upload("giay-khai-sinh.pdf")]
     )
     return services.dossier_return_result(
         dossier=dossier, actor=world.clerk, delivery=Delivery.ONLINE
