@@ -1,0 +1,125 @@
+"""Every action the office records reaches the applicant as its spec says, on the portal's
+timeline and in the API: the citizen's label, the comment only when it is public, and the link
+to the slip it produced. (The kind of the apology bug: the office recorded ``apology``, the
+portal looked for ``apologise``, and the citizen never saw the reason nor the letter.)"""
+
+import html
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from tinhso.dossiers import services
+from tinhso.dossiers.actions import SPECS, Action
+from tinhso.dossiers.models import Dossier, DossierEvent
+from tinhso.dossiers.tests.api_helpers import api_client
+from tinhso.dossiers.tests.helpers import checklist, submit_online
+from tinhso.dossiers.tests.test_apology import LATE, at
+from tinhso.testing.files import pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _comment(action: str) -> str:
+    return f"Ghi chú của cán bộ cho thao tác {action}"
+
+
+def _lives(world) -> list[Dossier]:
+    """Dossiers whose histories hold every action of the specs at least once."""
+    w = world
+    a = submit_online(w)
+    a = services.dossier_request_supplement(dossier=a, actor=w.clerk, reason=_comment("rs"))
+    a = services.dossier_supplement(
+        dossier=a, actor=w.citizen, files=[pdf_upload()], comment=_comment("supplement")
+    )
+    a = services.dossier_receive(dossier=a, actor=w.clerk, checklist=checklist(a))
+    a = services.dossier_forward(dossier=a, actor=w.clerk, comment=_comment("forward"))
+    a = services.dossier_reassign(dossier=a, actor=w.head, assignee=w.specialist, comment="x")
+    a = services.dossier_forward(dossier=a, actor=w.specialist, comment=_comment("forward"))
+    a = services.dossier_send_back(dossier=a, actor=w.head, to_step=1, comment=_comment("back"))
+    a = services.dossier_forward(dossier=a, actor=w.specialist)
+    a = services.dossier_request_payment(
+        dossier=a, actor=w.head, amount=50_000, comment=_comment("request_payment")
+    )
+    a = services.dossier_confirm_payment(dossier=a, actor=w.head, reference="BL1")
+    a = services.dossier_forward(dossier=a, actor=w.head)
+    a = services.dossier_approve(dossier=a, actor=w.leader, comment=_comment("approve"))
+    a = services.dossier_finish(
+        dossier=a, actor=w.doc_clerk, files=[pdf_upload()], comment=_comment("finish")
+    )
+    a = services.dossier_return_result(
+        dossier=a, actor=w.clerk, delivery="online", comment=_comment("return_result")
+    )
+    services.dossier_rate(dossier=a, actor=w.citizen, score=5)
+
+    refused = services.dossier_refuse(
+        dossier=submit_online(w), actor=w.clerk, reason=_comment("refuse")
+    )
+    withdrawn = services.dossier_withdraw(
+        dossier=submit_online(w), actor=w.citizen, reason=_comment("withdraw")
+    )
+    rejected = submit_online(w)
+    rejected = services.dossier_receive(
+        dossier=rejected, actor=w.clerk, checklist=checklist(rejected)
+    )
+    for actor in (w.clerk, w.specialist, w.head):
+        rejected = services.dossier_forward(dossier=rejected, actor=actor)
+    rejected = services.dossier_reject(dossier=rejected, actor=w.leader, reason=_comment("rej"))
+
+    with time_machine.travel(at(2, 9), tick=False):
+        late = submit_online(w)
+        late = services.dossier_receive(dossier=late, actor=w.clerk, checklist=checklist(late))
+    with time_machine.travel(LATE, tick=False):
+        letter = services.apology_draft(dossier=late)
+        services.apology_issue(
+            letter=letter, actor=w.clerk, reason=_comment("apology"), new_due_at=at(20, 9).date()
+        )
+        stopped = services.dossier_stop(dossier=late, actor=w.admin, reason=_comment("stop"))
+    return [a, refused, withdrawn, rejected, stopped]
+
+
+def test_every_recorded_action_reaches_the_applicant_as_its_spec_says(world, client):
+    dossiers = _lives(world)
+    recorded = set(
+        DossierEvent.objects.filter(dossier__in=dossiers).values_list("action", flat=True)
+    )
+    assert recorded == set(Action.values) - {Action.RATE}, "a spec is not exercised"
+    client.force_login(world.citizen)
+    api = api_client(world.citizen)
+    seen = set()
+    for dossier in dossiers:
+        with translation.override("vi"):
+            page = html.unescape(client.get(f"/ho-so-cua-toi/{dossier.pk}/").content.decode())
+        history = api.get(f"/api/v1/dossiers/{dossier.code}/").json()["history"]
+        events = list(dossier.events.order_by("at", "pk"))
+        assert [row["action"] for row in history] == [e.action for e in events]
+        for event, row in zip(events, history, strict=True):
+            spec = SPECS[event.action]
+            with translation.override("vi"):
+                label = str(spec.citizen_label)
+            assert label in page, (event.action, label)
+            assert row["label"] == label
+            public = spec.public_comment and event.comment
+            assert row["comment"] == (event.comment if spec.public_comment else "")
+            if event.comment and event.comment.startswith("Ghi chú"):
+                assert (event.comment in page) == bool(public), event.action
+            if spec.slip:
+                assert row["slip_url"] and row["slip_url"].endswith(f"/{spec.slip}/"), row
+                assert f"/{spec.slip}/" in page
+                assert client.get(row["slip_url"]).status_code == 200
+            else:
+                assert row["slip_url"] is None
+            seen.add(event.action)
+    assert "apology" in seen
+
+
+def test_officers_read_every_comment_in_the_api(world):
+    dossier = submit_online(world)
+    dossier = services.dossier_receive(
+        dossier=dossier, actor=world.clerk, checklist=checklist(dossier)
+    )
+    dossier = services.dossier_forward(dossier=dossier, actor=world.clerk, comment="Nội bộ")
+    officer = api_client(world.clerk).get(f"/api/v1/dossiers/{dossier.code}/").json()
+    citizen = api_client(world.citizen).get(f"/api/v1/dossiers/{dossier.code}/").json()
+    assert officer["history"][-1]["comment"] == "Nội bộ"
+    assert citizen["history"][-1]["comment"] == ""
