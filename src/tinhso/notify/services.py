@@ -20,6 +20,7 @@ from django.db.models import F
 from django.template import Context, Template
 from django.utils import timezone, translation
 
+from tinhso.core.audit import audit_log_write
 from tinhso.notify.channels import ChannelError, Message, channel_for, channels
 from tinhso.notify.constants import PENDING_STATUSES, ChannelKind, DeliveryStatus
 from tinhso.notify.models import ChannelPreference, Delivery, NotificationTemplate
@@ -272,4 +273,13 @@ def preference_set(
     if opted_out_events is not None:
         preference.opted_out_events = sorted(set(opted_out_events))
     preference.save()
+    audit_log_write(
+        actor=user,
+        action="notification_preference.set",
+        obj=preference,
+        email_enabled=preference.email_enabled,
+        sms_enabled=preference.sms_enabled,
+        language=preference.language,
+        opted_out_events=preference.opted_out_events,
+    )
     return preference

@@ -13,6 +13,7 @@ import json
 import logging
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -44,12 +45,16 @@ def _guard(request: HttpRequest, provider: str, token: str) -> JsonResponse | No
 def _record(provider: str, message_id: str, delivered: bool | None, status: str) -> JsonResponse:
     if not message_id or len(message_id) > 64:
         return _answer(404, "unknown_message")
-    delivery = delivery_report_record(
-        backend=provider,
-        provider_message_id=message_id,
-        delivered=delivered,
-        provider_status=status,
-    )
+    try:
+        delivery = delivery_report_record(
+            backend=provider,
+            provider_message_id=message_id,
+            delivered=delivered,
+            provider_status=status,
+        )
+    except DatabaseError:  # the gateway retries a report that was not answered 200
+        logger.exception("Could not record a %s delivery report", provider)
+        return _answer(503, "try_again")
     if delivery is None:
         return _answer(404, "unknown_message")
     return _answer(200, "recorded")

@@ -109,3 +109,16 @@ def test_reports_are_rate_limited(client, settings):
     settings.NOTIFY_CALLBACK_RATE_LIMIT = "2/m"
     codes = [client.get(esms_url(), {"SMSID": "x"}).status_code for _ in range(3)]
     assert codes == [404, 404, 429]
+
+
+def test_a_database_failure_answers_503_not_500(client, settings, gateway, monkeypatch):
+    from django.db import DatabaseError
+
+    sent_by(settings, gateway, "esms")
+
+    def broken(**kwargs):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr("tinhso.notify.views.delivery_report_record", broken)
+    response = client.get(esms_url(), {"SMSID": ESMS_ID, "SendStatus": "5"})
+    assert response.status_code == 503 and response.json()["code"] == "try_again"
