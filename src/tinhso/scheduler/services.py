@@ -79,9 +79,22 @@ class Scheduler:
 
     def run_forever(self) -> None:  # pragma: no cover - exercised by make demo
         logger.info("Scheduler %s started with %s jobs.", self.name, len(self.next_runs))
+        pruned = 0.0
         while True:
             self.tick()
+            if time.monotonic() - pruned > 3600:
+                job_runs_prune(before=self.now() - KEEP_RUNS)
+                pruned = time.monotonic()
             time.sleep(self.seconds_to_next() + 0.05)
+
+
+# How long the record of past runs is kept (an every-minute job leaves 1,440 rows a day).
+KEEP_RUNS = dt.timedelta(days=30)
+
+
+def job_runs_prune(*, before: dt.datetime) -> int:
+    """Forget the runs scheduled before ``before``; how many were deleted."""
+    return JobRun.objects.filter(scheduled_for__lt=before).delete()[0]
 
 
 def schedule_list(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:

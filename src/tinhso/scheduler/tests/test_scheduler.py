@@ -9,7 +9,7 @@ from django_tasks import task
 
 from tinhso.scheduler.models import JobRun
 from tinhso.scheduler.registry import Job, jobs
-from tinhso.scheduler.services import Scheduler, job_run_claim, schedule_list
+from tinhso.scheduler.services import Scheduler, job_run_claim, job_runs_prune, schedule_list
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 RUNS: list[str] = []
@@ -111,3 +111,13 @@ def test_the_schedule_is_shown_to_administrators(admin_client, every_minute):
     response = admin_client.get(reverse("admin:scheduler_jobrun_changelist"))
     assert response.status_code == 200
     assert b"tests.ping" in response.content and b"* * * * *" in response.content
+
+
+@pytest.mark.django_db
+def test_old_runs_are_pruned(every_minute):
+    for minute in (1, 2):
+        job_run_claim(
+            job=every_minute, scheduled_for=dt.datetime(2026, 11, 2, 8, minute, tzinfo=TZ)
+        )
+    assert job_runs_prune(before=dt.datetime(2026, 11, 2, 8, 2, tzinfo=TZ)) == 1
+    assert JobRun.objects.get().scheduled_for.minute == 2
