@@ -264,3 +264,7 @@ NOTIFY_SPEEDSMS_CALLBACK_TOKEN = env_str("NOTIFY_SPEEDSMS_CALLBACK_TOKEN", "")
 # Scheduled work (`manage.py run_scheduler`): crontab lines in TIME_ZONE.
 SCHEDULE_APOLOGIES = env_str("SCHEDULE_APOLOGIES", "30 6 * * *")
 SCHEDULE_DUE_SOON = env_str("SCHEDULE_DUE_SOON", "0 7 * * 1-6")
+SCHEDULE_TASK_RESULTS_PRUNE = env_str("SCHEDULE_TASK_RESULTS_PRUNE", "15 3 * * *")
+# Days a finished background task's result is kept (the every-minute retry job alone leaves
+# 1,440 a day); the daily prune deletes older ones.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)

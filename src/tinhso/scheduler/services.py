@@ -17,8 +17,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
 
 from tinhso.scheduler.models import JobRun
 from tinhso.scheduler.registry import Job, jobs
@@ -95,6 +99,26 @@ KEEP_RUNS = dt.timedelta(days=30)
 def job_runs_prune(*, before: dt.datetime) -> int:
     """Forget the runs scheduled before ``before``; how many were deleted."""
     return JobRun.objects.filter(scheduled_for__lt=before).delete()[0]
+
+
+def task_results_prune(*, keep_days: int) -> list[str]:
+    """Delete the finished (successful or failed) task results older than ``keep_days`` days,
+    in every database task backend, with django-tasks-db's own ``prune_db_task_results``.
+    Results still queued or running are kept. Returns the aliases of the backends pruned."""
+    pruned = []
+    for alias in settings.TASKS:
+        if not isinstance(task_backends[alias], DatabaseBackend):
+            continue  # results kept elsewhere (or not at all): nothing of ours to prune
+        call_command(
+            "prune_db_task_results",
+            f"--backend={alias}",
+            "--queue-name=*",
+            f"--min-age-days={keep_days}",
+            verbosity=0,
+        )
+        pruned.append(alias)
+    logger.info("Pruned task results older than %s days in %s.", keep_days, pruned or "nothing")
+    return pruned
 
 
 def schedule_list(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
