@@ -36,3 +36,9 @@ class ConflictError(TransitionError):
     """The object changed since the actor loaded it; reload and try again."""
 
     code = "conflict"
+
+
+class IdempotencyKeyReused(DomainError):
+    """An idempotency key already named another request (HTTP 422 in the API)."""
+
+    code = "idempotency_key_reused"

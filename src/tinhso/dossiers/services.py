@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,9 @@ from tinhso.catalog.models import Procedure
 from tinhso.core.actors import actor_system_name, actor_user, is_system
 from tinhso.core.audit import audit_log_write
 from tinhso.core.calendar import get_calendar
-from tinhso.core.errors import ConflictError, TransitionError
+from tinhso.core.errors import ConflictError, IdempotencyKeyReused, TransitionError
 from tinhso.core.events import emit_after_commit
+from tinhso.core.files import files_atomic, files_tracked, stored_file_track
 from tinhso.core.uploads import CheckedFile, upload_check
 from tinhso.core.workflow import allowed_actions, row_lock
 from tinhso.dossiers import effects
@@ -40,7 +42,14 @@ from tinhso.dossiers.constants import (
     Status,
 )
 from tinhso.dossiers.effects import step_agency_id
-from tinhso.dossiers.models import ApologyLetter, Dossier, DossierEvent, DossierFile, Rating
+from tinhso.dossiers.models import (
+    ApologyLetter,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    IdempotencyKey,
+    Rating,
+)
 from tinhso.dossiers.signals import dossier_event
 from tinhso.org.models import Agency
 from tinhso.org.selectors import officer_agency_id
@@ -228,10 +237,12 @@ def _close(dossier: Dossier, action: Action, actor: Any, reason: str) -> Dossier
 def _store_files(
     dossier: Dossier,
     event: DossierEvent | None,
-    files: Iterable[tuple[CheckedFile, dict]],
-    actor,
+    files: Iterable[tuple[CheckedFile, dict[str, Any]]],
+    actor: Any,
 ) -> list[DossierFile]:
-    stored = []
+    """Store checked files of the dossier under their SHA-256. A service that calls this runs in
+    ``files_atomic`` (``tinhso.core.files``) so that the files go if its transaction rolls back."""
+    stored: list[DossierFile] = []
     for checked, meta in files:
         record = DossierFile(
             dossier=dossier,
@@ -246,15 +257,26 @@ def _store_files(
             sha256=checked.sha256,
             uploaded_by=actor if actor and actor.is_authenticated else None,
         )
-        record.file.save("upload", ContentFile(checked.content), save=False)
-        record.save()
+        try:
+            record.file.save("upload", ContentFile(checked.content), save=False)
+            # The service's files_atomic deletes it if the write rolls back.
+            stored_file_track(record.file.storage, str(record.file.name))
+            record.save()
+        except BaseException:
+            # Also when no files_atomic is open: the rows go with the failed write, so must these.
+            for done in [*stored, record]:
+                if done.file.name:
+                    done.file.storage.delete(done.file.name)
+            raise
         stored.append(record)
     return stored
 
 
-def files_check(uploads: Iterable, kind: str) -> list[tuple[CheckedFile, dict]]:
+def files_check(
+    uploads: Iterable[Any] | None, kind: str
+) -> list[tuple[CheckedFile, dict[str, Any]]]:
     """Check every upload before anything is written; ``uploads`` are files or (file, meta)."""
-    checked = []
+    checked: list[tuple[CheckedFile, dict[str, Any]]] = []
     for item in uploads or []:
         upload, meta = item if isinstance(item, tuple) else (item, {})
         checked.append((upload_check(upload), {"kind": kind, **meta}))
@@ -264,12 +286,26 @@ def files_check(uploads: Iterable, kind: str) -> list[tuple[CheckedFile, dict]]:
 def _record(
     dossier: Dossier,
     *,
+    files: list[tuple[CheckedFile, dict[str, Any]]] | None = None,
+    **kwargs: Any,
+) -> DossierEvent:
+    """Append the history entry, store its files and write the audit row. Files stored outside a
+    ``files_atomic`` service are still deleted if recording fails."""
+    if files and not files_tracked():
+        with files_atomic():
+            return _record_event(dossier, files=files, **kwargs)
+    return _record_event(dossier, files=files, **kwargs)
+
+
+def _record_event(
+    dossier: Dossier,
+    *,
     action: str,
-    actor,
+    actor: Any,
     from_status: int | None,
     comment: str = "",
-    files: list[tuple[CheckedFile, dict]] | None = None,
-    **data,
+    files: list[tuple[CheckedFile, dict[str, Any]]] | None = None,
+    **data: Any,
 ) -> DossierEvent:
     action = getattr(action, "value", action)
     step = dossier.current_step
@@ -316,23 +352,23 @@ def _save(dossier: Dossier) -> None:
 
 
 # --- submission ----------------------------------------------------------------------------------
-@transaction.atomic
+@files_atomic
 def dossier_submit(
     *,
     procedure: Procedure,
     channel: int,
-    actor,
+    actor: Any,
     applicant_kind: str = ApplicantKind.CITIZEN,
     applicant_name: str,
     applicant_id_number: str = "",
     applicant_phone: str = "",
     applicant_email: str = "",
     applicant_address: str = "",
-    applicant_ward=None,
+    applicant_ward: Any = None,
     organisation_name: str = "",
     summary: str = "",
     delivery: str = Delivery.DESK,
-    documents: list | None = None,
+    documents: list[Any] | None = None,
     checklist: list[int] | None = None,
 ) -> Dossier:
     """Register a new dossier: online or by post it waits at the desk as "Mới đăng ký"; at the
@@ -341,11 +377,11 @@ def dossier_submit(
     ``documents`` are uploads, or ``(upload, {"document_id": id})`` pairs naming the required
     document each one answers.
     """
-    if not procedure.is_active or procedure.current_version_id is None:
+    version = procedure.current_version if procedure.current_version_id else None
+    if not procedure.is_active or version is None:
         raise TransitionError(_("This procedure is not open for submissions."))
     if channel == Channel.ONLINE and procedure.online_level == Procedure.OnlineLevel.NONE:
         raise TransitionError(_("This procedure cannot be submitted online."))
-    version = procedure.current_version
     known_docs = {doc["id"]: doc["name"] for doc in version.documents}
     checked = files_check(documents, FileKind.SUBMISSION)
     for _file, meta in checked:
@@ -408,6 +444,56 @@ def dossier_submit(
     )
     if channel == Channel.IN_PERSON:
         dossier = dossier_receive(dossier=dossier, actor=actor, checklist=checklist or [])
+    return dossier
+
+
+class _KeyTaken(Exception):
+    """The idempotency key is already stored: answer with what it names."""
+
+
+def dossier_submit_idempotent(
+    *, key: str, request_hash: str, actor: Any, **submit: Any
+) -> tuple[Dossier, bool]:
+    """``dossier_submit`` at most once per (``actor``, ``key``): a retry of the same request
+    (same ``request_hash``) returns the dossier the first attempt created, with ``True`` (a
+    replay); the same key with another request raises ``IdempotencyKeyReused``. Without a key
+    it simply submits. The key is stored in the submission's transaction, so a failed attempt
+    leaves the key free (and, like any submission, no file behind).
+    """
+    if not key:
+        return dossier_submit(actor=actor, **submit), False
+    try:
+        dossier = _dossier_submit_keyed(key=key, request_hash=request_hash, actor=actor, **submit)
+        return dossier, False
+    except (_KeyTaken, IntegrityError):
+        stored = (
+            IdempotencyKey.objects.filter(user=actor, key=key)
+            .values_list("request_hash", "dossier_id")
+            .first()
+        )
+        if stored is None:
+            raise
+    if stored[0] != request_hash:
+        raise IdempotencyKeyReused(
+            _(
+                "This Idempotency-Key was already used for a different request. "
+                "Use a new key for a new submission."
+            )
+        )
+    return Dossier.objects.select_related("procedure", "receiving_agency").get(pk=stored[1]), True
+
+
+@files_atomic
+def _dossier_submit_keyed(*, key: str, request_hash: str, actor: Any, **submit: Any) -> Dossier:
+    # Submissions of one user with a key queue on the user's row, so a retry sent while the
+    # first attempt is still running sees its key once that commits.
+    list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+    if IdempotencyKey.objects.filter(user=actor, key=key).exists():
+        raise _KeyTaken
+    dossier = dossier_submit(actor=actor, **submit)
+    # The lock makes a duplicate impossible here; should one happen anyway, the IntegrityError
+    # rolls the whole submission back (its files too) and the caller gets the replay.
+    IdempotencyKey.objects.create(user=actor, key=key, request_hash=request_hash, dossier=dossier)
     return dossier
 
 

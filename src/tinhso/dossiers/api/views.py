@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -36,6 +31,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from tinhso.core import errors
 from tinhso.core.api import ScopedThrottle, error_responses
 from tinhso.core.uploads import upload_check
 from tinhso.dossiers import selectors, services
@@ -51,7 +47,7 @@ from tinhso.dossiers.api.serializers import (
     tracking_payload,
 )
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, Status
-from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, IdempotencyKey
+from tinhso.dossiers.models import Dossier, DossierEvent
 
 User = get_user_model()
 
@@ -121,36 +117,6 @@ class IdempotencyKeyReused(exceptions.APIException):
         "This Idempotency-Key was already used for a different request. "
         "Use a new key for a new submission."
     )
-
-
-class _Replay(Exception):
-    """Answer with the dossier already stored under the idempotency key."""
-
-
-@contextmanager
-def files_removed_on_failure():
-    """Delete the files stored by this thread inside the block if the block fails.
-
-    The database rolls back by itself, files on disk do not: without this, a submission that
-    fails after its files were written would leave them behind.
-    """
-    stored: list[str] = []
-    thread = threading.get_ident()
-
-    def collect(sender, instance, created, **kwargs):
-        if created and threading.get_ident() == thread:
-            stored.append(instance.file.name)
-
-    uid = f"api-files-{thread}-{id(stored)}"
-    post_save.connect(collect, sender=DossierFile, dispatch_uid=uid, weak=False)
-    try:
-        yield
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
-    finally:
-        post_save.disconnect(sender=DossierFile, dispatch_uid=uid)
 
 
 # --- schema helpers ------------------------------------------------------------------------------
@@ -324,65 +290,40 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = serializer.validated_data
         uploads_check_field(data["documents"], "documents")
         try:
-            with files_removed_on_failure():
-                dossier = self._submit(data, key, digest)
-        except (_Replay, IntegrityError):
-            if key and (replay := self._replay(key, digest)):
-                return replay
-            raise
+            # The service recognises a replay under the user's lock, after the same validation.
+            dossier, replayed = services.dossier_submit_idempotent(
+                key=key, request_hash=digest, actor=request.user, **self._submit_params(data)
+            )
+        except errors.IdempotencyKeyReused:
+            raise IdempotencyKeyReused() from None
+        if replayed:
+            return self._receipt(dossier, headers={REPLAYED_HEADER: "true"})
         return self._receipt(
             dossier,
             status=status.HTTP_201_CREATED,
             headers={"Location": dossier_url(request, dossier)},
         )
 
-    @transaction.atomic
-    def _submit(self, data: dict, key: str, digest: str) -> Dossier:
-        user = self.request.user
-        if key:
-            # Submissions of one user with a key queue here, so a retry sent while the first
-            # attempt is still running sees its key once it commits.
-            list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
-            if IdempotencyKey.objects.filter(user=user, key=key).exists():
-                raise _Replay()
-        dossier = services.dossier_submit(
-            procedure=data["procedure"],
-            channel=Channel.ONLINE,
-            actor=user,
-            applicant_kind=data["applicant_kind"],
-            applicant_name=data["applicant_name"],
-            applicant_id_number=data.get("applicant_id_number", ""),
-            applicant_phone=data.get("applicant_phone", ""),
-            applicant_email=data.get("applicant_email", ""),
-            applicant_address=data.get("applicant_address", ""),
-            applicant_ward=data.get("applicant_ward"),
-            organisation_name=data.get("organisation_name", ""),
-            summary=data.get("summary", ""),
-            delivery=data["delivery"],
-            documents=[
+    @staticmethod
+    def _submit_params(data: dict) -> dict:
+        return {
+            "procedure": data["procedure"],
+            "channel": Channel.ONLINE,
+            "applicant_kind": data["applicant_kind"],
+            "applicant_name": data["applicant_name"],
+            "applicant_id_number": data.get("applicant_id_number", ""),
+            "applicant_phone": data.get("applicant_phone", ""),
+            "applicant_email": data.get("applicant_email", ""),
+            "applicant_address": data.get("applicant_address", ""),
+            "applicant_ward": data.get("applicant_ward"),
+            "organisation_name": data.get("organisation_name", ""),
+            "summary": data.get("summary", ""),
+            "delivery": data["delivery"],
+            "documents": [
                 (upload, {"document_id": document_id})
                 for upload, document_id in zip(data["documents"], data["document_ids"], strict=True)
             ],
-        )
-        if key:
-            # The user's row lock above makes a duplicate impossible here; should one happen
-            # anyway, the IntegrityError rolls the whole submission back and create() replays.
-            IdempotencyKey.objects.create(user=user, key=key, request_hash=digest, dossier=dossier)
-        return dossier
-
-    def _replay(self, key: str, digest: str) -> Response | None:
-        stored = (
-            IdempotencyKey.objects.filter(user=self.request.user, key=key)
-            .values_list("request_hash", "dossier_id")
-            .first()
-        )
-        if stored is None:
-            return None
-        request_hash, dossier_id = stored
-        if request_hash != digest:
-            raise IdempotencyKeyReused()
-        dossier = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=dossier_id)
-        return self._receipt(dossier, headers={REPLAYED_HEADER: "true"})
+        }
 
     # --- actions ---------------------------------------------------------------------------------
     @extend_schema(
@@ -459,14 +400,14 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                         {"assignee": [_("There is no such officer.")]}
                     )
             kwargs[name] = value
-        with files_removed_on_failure():
-            result = services.dossier_act(
-                dossier=dossier,
-                action=action_name,
-                actor=request.user,
-                expected_version=data["expected_version"],
-                **kwargs,
-            )
+        # The service deletes the files it stored if it fails.
+        result = services.dossier_act(
+            dossier=dossier,
+            action=action_name,
+            actor=request.user,
+            expected_version=data["expected_version"],
+            **kwargs,
+        )
         return self._detail(result if isinstance(result, Dossier) else dossier)
 
 

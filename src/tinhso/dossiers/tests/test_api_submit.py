@@ -6,7 +6,6 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from tinhso.dossiers.api import views as api_views
 from tinhso.dossiers.constants import Channel, FileKind, Status
 from tinhso.dossiers.models import Dossier, DossierCounter, DossierFile, IdempotencyKey
 from tinhso.dossiers.tests.api_helpers import api_client, submission
@@ -168,7 +167,7 @@ def test_a_key_inserted_by_a_concurrent_request_rolls_this_one_back(world, setti
     )
     assert winner.status_code == 201
     files_before = sorted(media_files(settings))
-    manager = api_views.IdempotencyKey.objects
+    manager = IdempotencyKey.objects
     monkeypatch.setattr(manager, "filter", _filter_missing_once(manager.filter))
     retry = client.post(
         "/api/v1/dossiers/",
