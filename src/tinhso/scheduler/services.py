@@ -17,9 +17,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django import db
 from django.conf import settings
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
@@ -85,10 +86,21 @@ class Scheduler:
         logger.info("Scheduler %s started with %s jobs.", self.name, len(self.next_runs))
         pruned = 0.0
         while True:
-            self.tick()
-            if time.monotonic() - pruned > 3600:
-                job_runs_prune(before=self.now() - KEEP_RUNS)
-                pruned = time.monotonic()
+            try:
+                self.tick()
+                if time.monotonic() - pruned > 3600:
+                    job_runs_prune(before=self.now() - KEEP_RUNS)
+                    pruned = time.monotonic()
+            except DatabaseError as error:
+                # The database restarted or is unreachable: drop the broken connection, wait,
+                # and claim the runs still due on the next tick (claims are idempotent).
+                logger.warning(
+                    "Scheduler %s: database unavailable (%s); retrying.", self.name, error
+                )
+                db.close_old_connections()
+                db.connection.close()
+                time.sleep(5)
+                continue
             time.sleep(self.seconds_to_next() + 0.05)
 
 
