@@ -13,6 +13,11 @@ class Event(models.TextChoices):
     DOSSIER_DUE_SOON = "dossier.due_soon", _("Dossier due soon (officers)")
 
 
+# Sent to officers about their work, never to applicants: only officers are offered these on the
+# portal's notification settings page.
+OFFICER_EVENTS = frozenset({Event.DOSSIER_DUE_SOON})
+
+
 class ChannelKind(models.TextChoices):
     """What kind of address a channel needs; the plugin that carries it is chosen in settings."""
 

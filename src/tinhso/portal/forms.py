@@ -266,3 +266,74 @@ class TrackForm(forms.Form):
     def clean_code(self):
         # Agency codes are upper case: "000.00.01.h30-…" typed on a phone still matches.
         return "".join(self.cleaned_data["code"].split()).upper()
+
+
+class _EventCheckboxes(forms.CheckboxSelectMultiple):
+    """One checkbox per event; the legally required ones are ticked and cannot be unticked."""
+
+    def __init__(self, *args, locked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locked = set(locked)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        locked = value in self.locked
+        option = super().create_option(
+            name, value, label, selected or locked, index, subindex, attrs
+        )
+        if locked:
+            option["attrs"] = {**option["attrs"], "disabled": True, "checked": True}
+        return option
+
+
+class NotificationPreferenceForm(forms.Form):
+    """How a person is told: channels, language, and the events they want messages for.
+
+    ``events`` lists ``(event, label, legally_required)``. Ticking an event means "send it";
+    legally required events are always sent, so whatever is posted for them (a disabled
+    checkbox sends nothing; a forged request may send anything) they are never opted out of.
+    """
+
+    email_enabled = forms.BooleanField(label=_("By e-mail"), required=False)
+    sms_enabled = forms.BooleanField(label=_("By text message (SMS)"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language of the messages"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+    )
+    events = forms.MultipleChoiceField(
+        label=_("What you are told about"),
+        required=False,
+        help_text=_(
+            "Untick what you do not want to be told. Messages required by law are always sent, "
+            "even when e-mail and SMS are off."
+        ),
+    )
+
+    def __init__(self, *args, events=(), email: str = "", phone: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.required_events = {event for event, _label, required in events if required}
+        self.optional_events = [event for event, _label, required in events if not required]
+        field = cast(forms.MultipleChoiceField, self.fields["events"])
+        field.choices = [
+            (event, _("%(event)s (required by law: always sent)") % {"event": label})
+            if required
+            else (event, label)
+            for event, label, required in events
+        ]
+        field.widget = _EventCheckboxes(locked=self.required_events)
+        field.widget.choices = field.choices
+        for name, address, missing in (
+            ("email_enabled", email, _("Your account has no e-mail address.")),
+            ("sms_enabled", phone, _("Your account has no phone number.")),
+        ):
+            self.fields[name].help_text = (
+                _("Sent to %(address)s.") % {"address": address} if address else missing
+            )
+            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_helptext"
+        for name in ("language", "events"):
+            self.fields[name].hide_optional = True  # type: ignore[attr-defined]
+
+    def opted_out_events(self) -> list[str]:
+        """The events the person unticked (never a legally required one)."""
+        wanted = set(self.cleaned_data["events"])
+        return [event for event in self.optional_events if event not in wanted]

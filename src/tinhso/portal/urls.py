@@ -17,6 +17,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/bo-sung/", views.dossier_supplement, name="supplement"),
     path("ho-so-cua-toi/<int:pk>/rut-ho-so/", views.dossier_withdraw, name="withdraw"),
     path("ho-so-cua-toi/<int:pk>/danh-gia/", views.dossier_rate, name="rate"),
+    path("tai-khoan/thong-bao/", views.notification_settings, name="notifications"),
     path("tra-cuu/", views.track, name="track"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
 ]

@@ -33,7 +33,12 @@ from tinhso.dossiers import services
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, FileKind, Status
 from tinhso.dossiers.models import Dossier, Rating
 from tinhso.dossiers.slips import slips_available
+from tinhso.notify import services as notify_services
+from tinhso.notify.constants import OFFICER_EVENTS, Event
+from tinhso.notify.models import ChannelPreference, NotificationTemplate
+from tinhso.org.selectors import officer_is_scoped
 from tinhso.portal.forms import (
+    NotificationPreferenceForm,
     RatingForm,
     SearchForm,
     SubmitForm,
@@ -440,6 +445,75 @@ def dossier_rate(request, pk: int):
             messages.success(request, _("Thank you for rating the service."))
         return redirect("portal:dossier", pk=dossier.pk)
     return _dossier_page(request, dossier, status=400, rating_form=form)
+
+
+# --- how the person is told -------------------------------------------------------------------
+def _notification_events(user) -> list[tuple[str, str, bool]]:
+    """``(event, label, legally_required)`` of every message ``user`` may receive: events with
+    an active template, the officers' ones only to officers."""
+    required = dict(
+        NotificationTemplate.objects.filter(active=True).values_list("event", "legally_required")
+    )
+    officer = officer_is_scoped(user)
+    return [
+        (event.value, str(event.label), required[event.value])
+        for event in Event
+        if event.value in required and (officer or event not in OFFICER_EVENTS)
+    ]
+
+
+def _page_language(request) -> str:
+    language = (getattr(request, "LANGUAGE_CODE", "") or "vi")[:2]
+    return language if language in {"vi", "en"} else "vi"
+
+
+@never_cache
+@login_required
+def notification_settings(request):
+    """The signed-in person's own choices (never anyone else's: there is no id in the URL)."""
+    user = request.user
+    preference = ChannelPreference.objects.filter(user=user).first()
+    events = _notification_events(user)
+    form_kwargs = {"events": events, "email": user.email, "phone": user.phone}
+    if request.method == "POST":
+        form = NotificationPreferenceForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            shown = {event for event, _label, _required in events}
+            legal = set(
+                NotificationTemplate.objects.filter(legally_required=True).values_list(
+                    "event", flat=True
+                )
+            )
+            # Opt-outs of events this page does not show are kept as they were.
+            kept = [
+                event
+                for event in (preference.opted_out_events if preference else [])
+                if event not in shown and event not in legal
+            ]
+            notify_services.preference_set(
+                user=user,
+                email_enabled=form.cleaned_data["email_enabled"],
+                sms_enabled=form.cleaned_data["sms_enabled"],
+                language=form.cleaned_data["language"],
+                opted_out_events=kept + form.opted_out_events(),
+            )
+            messages.success(request, _("Your notification choices have been saved."))
+            return redirect("portal:notifications")
+        status = 400
+    else:
+        preference = preference or ChannelPreference(language=_page_language(request))
+        opted_out = set(preference.opted_out_events or [])
+        form = NotificationPreferenceForm(
+            initial={
+                "email_enabled": preference.email_enabled,
+                "sms_enabled": preference.sms_enabled,
+                "language": preference.language,
+                "events": [event for event, _label, _req in events if event not in opted_out],
+            },
+            **form_kwargs,
+        )
+        status = 200
+    return render(request, "portal/notifications.html", {"form": form}, status=status)
 
 
 # --- public tracking -----------------------------------------------------------------------------

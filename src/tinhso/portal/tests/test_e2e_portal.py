@@ -90,6 +90,19 @@ def test_a_citizen_submits_online_and_tracks_the_dossier(page, world, tmp_path):
     check_page(page)
     screenshot(page, "portal-dossier.png")
 
+    # From my dossiers, choose how to be told: no SMS; required messages cannot be unticked.
+    page.get_by_role("link", name="Hồ sơ của tôi").first.click()
+    page.get_by_role("link", name="Cách bạn nhận thông báo").click()
+    check_page(page)
+    assert page.get_by_role("checkbox", name="Yêu cầu bổ sung hồ sơ").is_disabled()
+    page.get_by_label("Bằng tin nhắn (SMS)").uncheck()
+    page.get_by_label("Hồ sơ đã được tiếp nhận").uncheck()
+    page.get_by_role("button", name="Lưu lựa chọn").click()
+    assert "Đã lưu lựa chọn nhận thông báo" in page.locator(".messages").inner_text()
+    preference = world.citizen.notification_preference
+    assert not preference.sms_enabled and preference.opted_out_events == ["dossier.received"]
+    check_page(page)
+
     # Signed out, tracking by code shows progress but nothing personal.
     page.get_by_role("button", name="Đăng xuất").click()
     assert page.get_by_role("link", name="Đăng nhập").is_visible()
