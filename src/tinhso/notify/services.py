@@ -271,7 +271,13 @@ def preference_set(
     if language is not None:
         preference.language = language
     if opted_out_events is not None:
-        preference.opted_out_events = sorted(set(opted_out_events))
+        # Nobody opts out of a legally required message, whatever the caller sends.
+        required = set(
+            NotificationTemplate.objects.filter(legally_required=True).values_list(
+                "event", flat=True
+            )
+        )
+        preference.opted_out_events = sorted(set(opted_out_events) - required)
     preference.save()
     audit_log_write(
         actor=user,

@@ -106,3 +106,17 @@ def test_no_phone_or_email_in_log_lines(person, on_commit, caplog, settings, gat
     assert "09******78" in text  # the log does name the (masked) recipient
     assert PHONE not in text and EMAIL not in text
     assert PHONE not in Delivery.objects.get(channel="sms").error
+
+
+def test_the_service_never_stores_an_opt_out_of_a_legally_required_message(db):
+    from tinhso.notify.models import NotificationTemplate
+    from tinhso.notify.services import preference_set
+    from tinhso.testing.factories import UserFactory
+
+    required = NotificationTemplate.objects.filter(legally_required=True).first()
+    optional = NotificationTemplate.objects.filter(legally_required=False).first()
+    assert required and optional
+    preference = preference_set(
+        user=UserFactory(), opted_out_events=[required.event, optional.event]
+    )
+    assert preference.opted_out_events == [optional.event]
