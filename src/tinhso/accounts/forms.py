@@ -6,7 +6,13 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.accounts.models import User, national_id_validator, phone_validator
+from tinhso.accounts.models import User
+from tinhso.core.validators import (
+    normalise_id_number,
+    normalise_phone,
+    validate_personal_id,
+    validate_phone,
+)
 
 
 class RegisterForm(forms.Form):
@@ -15,7 +21,7 @@ class RegisterForm(forms.Form):
         label=_("Phone number"),
         max_length=15,
         required=False,
-        validators=[phone_validator],
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
@@ -25,9 +31,9 @@ class RegisterForm(forms.Form):
     )
     national_id = forms.CharField(
         label=_("Citizen identity number"),
-        max_length=12,
+        max_length=20,
         required=False,
-        validators=[national_id_validator],
+        validators=[validate_personal_id],
         help_text=_("12 digits, as on your chip-based identity card."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -51,10 +57,13 @@ class RegisterForm(forms.Form):
             self.fields[name].hide_optional = True
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip().replace(" ", "")
+        phone = normalise_phone(self.cleaned_data["phone"])
         if phone and User.objects.filter(phone=phone).exists():
             raise forms.ValidationError(_("An account with this phone number already exists."))
         return phone
+
+    def clean_national_id(self):
+        return normalise_id_number(self.cleaned_data["national_id"])
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()

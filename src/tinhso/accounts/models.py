@@ -1,15 +1,9 @@
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-phone_validator = RegexValidator(
-    r"^0\d{9,10}$", _("Enter a Vietnamese phone number such as 0912345678.")
-)
-national_id_validator = RegexValidator(
-    r"^\d{12}$", _("A citizen identity number (CCCD) has exactly 12 digits.")
-)
+from tinhso.core.validators import validate_personal_id, validate_phone
 
 
 class User(AbstractUser):
@@ -21,13 +15,13 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(
-        _("phone number"), max_length=15, blank=True, validators=[phone_validator]
+        _("phone number"), max_length=15, blank=True, validators=[validate_phone]
     )
     national_id = models.CharField(
         _("citizen identity number"),
         max_length=12,
         blank=True,
-        validators=[national_id_validator],
+        validators=[validate_personal_id],
     )
     vneid_subject = models.CharField(_("VNeID subject"), max_length=128, blank=True)
 

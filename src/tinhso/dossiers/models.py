@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.catalog.models import Procedure, ProcedureVersion
 from tinhso.core.models import TimeStampedModel
+from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.constants import (
     ACTIVE_STATUSES,
     ApplicantKind,
@@ -82,8 +83,12 @@ class Dossier(TimeStampedModel):
         _("applicant kind"), max_length=20, choices=ApplicantKind.choices
     )
     applicant_name = models.CharField(_("applicant name"), max_length=200)
-    applicant_id_number = models.CharField(_("identity or tax number"), max_length=20, blank=True)
-    applicant_phone = models.CharField(_("phone"), max_length=15, blank=True)
+    applicant_id_number = models.CharField(
+        _("identity or tax number"), max_length=20, blank=True, validators=[validate_id_number]
+    )
+    applicant_phone = models.CharField(
+        _("phone"), max_length=15, blank=True, validators=[validate_phone]
+    )
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     applicant_ward = models.ForeignKey(

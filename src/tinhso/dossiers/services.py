@@ -29,6 +29,7 @@ from tinhso.core.errors import ConflictError, IdempotencyKeyReused, TransitionEr
 from tinhso.core.events import emit_after_commit
 from tinhso.core.files import files_atomic, files_tracked, stored_file_track
 from tinhso.core.uploads import CheckedFile, upload_check
+from tinhso.core.validators import normalise_id_number, normalise_phone
 from tinhso.core.workflow import allowed_actions, row_lock
 from tinhso.dossiers import effects
 from tinhso.dossiers.actions import OFFERED, SPECS, TRANSITIONS, Action, ActionSpec, StepRule, Where
@@ -414,8 +415,8 @@ def dossier_submit(
         applicant=actor if is_citizen else None,
         applicant_kind=applicant_kind,
         applicant_name=applicant_name.strip(),
-        applicant_id_number=applicant_id_number.strip(),
-        applicant_phone=applicant_phone.strip(),
+        applicant_id_number=normalise_id_number(applicant_id_number),
+        applicant_phone=normalise_phone(applicant_phone),
         applicant_email=applicant_email.strip(),
         applicant_address=applicant_address.strip(),
         applicant_ward=applicant_ward,

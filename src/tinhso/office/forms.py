@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.accounts.models import User
 from tinhso.catalog.models import Field, Procedure
 from tinhso.catalog.selectors import procedure_list_for_officer
+from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.actions import SPECS, TRANSITIONS, ActionSpec, Param, ParamKind
 from tinhso.dossiers.constants import ApplicantKind, Channel, Delivery, Status
 from tinhso.dossiers.models import Dossier
@@ -241,17 +242,17 @@ class DeskRegistrationForm(forms.Form):
     organisation_name = forms.CharField(
         label=_("Organisation (if any)"), max_length=300, required=False
     )
-    applicant_id_number = forms.RegexField(
+    applicant_id_number = forms.CharField(
         label=_("Identity or tax number"),
-        regex=r"^[0-9-]{9,20}$",
+        max_length=20,
         required=False,
-        error_messages={"invalid": _("Enter digits only, for example 092090001234.")},
+        validators=[validate_id_number],
     )
-    applicant_phone = forms.RegexField(
+    applicant_phone = forms.CharField(
         label=_("Phone"),
-        regex=r"^0\d{9,10}$",
+        max_length=15,
         required=False,
-        error_messages={"invalid": _("Enter a Vietnamese phone number such as 0912345678.")},
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     applicant_email = forms.EmailField(label=_("E-mail"), required=False)

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.accounts.models import phone_validator
 from tinhso.core.uploads import upload_check
+from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.constants import ApplicantKind, Delivery
 from tinhso.org.models import Ward
 
@@ -89,13 +89,14 @@ class SubmitForm(forms.Form):
         label=_("Identity number (CCCD) or tax number"),
         max_length=20,
         required=False,
+        validators=[validate_id_number],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     applicant_phone = forms.CharField(
         label=_("Phone number"),
         max_length=15,
         required=False,
-        validators=[phone_validator],
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
         help_text=_(
             "The desk calls or texts this number about your dossier. Give a phone number, "

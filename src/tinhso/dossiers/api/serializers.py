@@ -7,9 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tinhso.accounts.models import phone_validator
 from tinhso.catalog.api.serializers import AgencyRefSerializer
 from tinhso.catalog.models import Procedure
+from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.actions import SPECS
 from tinhso.dossiers.constants import ApplicantKind, Delivery, Status
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, Rating
@@ -336,15 +336,6 @@ class SubmissionReceiptSerializer(serializers.Serializer):
 
 # --- writing -------------------------------------------------------------------------------------
 
-id_number_field = serializers.RegexField(
-    r"^\d{9,13}(-\d{3})?$",
-    required=False,
-    allow_blank=True,
-    max_length=20,
-    help_text="Citizen identity number (12 digits) or tax number.",
-    error_messages={"invalid": _("Enter the identity or tax number as digits only.")},
-)
-
 
 @extend_schema_field(OpenApiTypes.INT)
 class WardField(serializers.PrimaryKeyRelatedField):
@@ -372,9 +363,20 @@ class DossierSubmitSerializer(serializers.Serializer):
         choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
     )
     applicant_name = serializers.CharField(max_length=200)
-    applicant_id_number = id_number_field
+    applicant_id_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        validators=[validate_id_number],
+        help_text="Citizen identity number (12 digits), old identity card number (9 digits) or "
+        "tax number (10 digits, or 10-3 for a branch); spaces and dots are ignored.",
+    )
     applicant_phone = serializers.CharField(
-        max_length=15, required=False, allow_blank=True, validators=[phone_validator]
+        max_length=15,
+        required=False,
+        allow_blank=True,
+        validators=[validate_phone],
+        help_text="Vietnamese phone number, e.g. 0912345678 or +84912345678.",
     )
     applicant_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
