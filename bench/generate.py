@@ -5,16 +5,22 @@
 
 Creates the database if needed, migrates, makes the base (``seed_demo`` when that command
 exists, then the bench agencies, procedures, officers and citizens of ``bench/base.py``), empties
-the dossier tables, and loads ``--dossiers`` dossiers submitted over the last ``--months`` months,
-each with the history the services would have written (submit, receive, forward…, approve,
-finish, return; some refused, withdrawn, paused for a supplement, late, or still in progress),
-and a submitted file for online dossiers. Rows go in with PostgreSQL COPY in batches while
-secondary indexes and foreign keys are dropped; they are rebuilt afterwards, the tables analysed,
-the id sequences and the per-day ``DossierCounter`` rows set so real submissions continue the
-numbering. Audit-log rows are not generated (nothing measured reads them).
+the dossier tables, and loads ``--dossiers`` dossiers submitted over the last ``--months`` months.
+Each dossier's life is played through the services' own effects (``tinhso.dossiers.effects``, as
+the demo seed does) on a light stand-in for the model, one step at a time as the internal
+process allows: receive, forward before the result step, approve (or reject) at the deciding
+step, finish at the result step (the dossier goes to the desk's return step), return; some are
+refused, withdrawn, paused for a supplement, late, or still in progress. The events, and the
+files the services require (every required document of an online submission, the supplement,
+the result), are what the services would have written; ``dossiers/tests/test_bench_generator.py``
+replays a sample through the services to prove it. Rows go in with PostgreSQL COPY in batches
+while secondary indexes and foreign keys are dropped; they are rebuilt afterwards, the tables
+analysed, the id sequences and the per-day ``DossierCounter`` rows set so real submissions
+continue the numbering. Audit-log rows are not generated (nothing measured reads them).
 
 Deadlines use the real working calendar (national holidays and the province's own days) with
-the office window of settings, so "late", "due soon" and "overdue" mean what they mean in the app.
+the office window of settings, precomputed in ``WorkClock`` and handed to the effects through
+``Calendar``, so "late", "due soon" and "overdue" mean what they mean in the app.
 """
 
 from __future__ import annotations
@@ -31,9 +37,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
 
 NULL = "\\N"
 DAY = 86400
@@ -42,6 +45,12 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Ph
 MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Ngọc", "Hoàng", "Quốc", "Thu", "Hữu", "Kim"]
 GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Long", "Mai", "Nam", "Phúc"]
 REFUSE_REASONS = ["Hồ sơ không thuộc thẩm quyền giải quyết", "Hồ sơ không đúng thủ tục"]
+ORIGINAL_NAMES = {
+    "submission": "tep-dinh-kem.pdf",
+    "supplement": "bo-sung.pdf",
+    "result": "ket-qua.pdf",
+}
+REJECT_REASONS = ["Không đủ điều kiện theo quy định", "Nội dung đề nghị không phù hợp quy hoạch"]
 
 
 def database_ensure(url: str) -> None:
@@ -126,30 +135,53 @@ class WorkClock:
             tod = self.window
         return index * self.window + tod
 
-    def ts(self, w: float) -> float:
+    def ts(self, w: float, *, end: bool = False) -> float:
+        """The moment at office time ``w``. On a boundary between two working days it is the
+        next day's opening (where counting starts), or with ``end`` the earlier day's closing
+        (where adding office time lands, as ``WorkingCalendar.add_working_time`` does)."""
         index = int(w // self.window)
         rest = w - index * self.window
+        if end and rest == 0 and index > 0:
+            index, rest = index - 1, self.window
         return self.working[index] * DAY + self.open + rest - self.offset
-
-    def add_days(self, ts: float, days: float) -> float:
-        return self.ts(self.w(ts) + days * self.window)
 
 
 class Formatter:
+    """COPY text of moments (epoch seconds, or aware datetimes), cut to whole seconds."""
+
     def __init__(self):
         self._days: dict[int, str] = {}
+        self._times = [
+            f" {h:02d}:{m:02d}:{s:02d}+00" for h in range(24) for m in range(60) for s in range(60)
+        ]
 
     def ts(self, value: float | None) -> str:
         if value is None:
             return NULL
-        value = int(value)
-        day, rest = divmod(value, DAY)
+        day, rest = divmod(int(value), DAY)
         text = self._days.get(day)
         if text is None:
             text = self._days[day] = (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat()
-        hours, rest = divmod(rest, 3600)
-        minutes, seconds = divmod(rest, 60)
-        return f"{text} {hours:02d}:{minutes:02d}:{seconds:02d}+00"
+        return text + self._times[rest]
+
+    def at(self, value: dt.datetime | None) -> str:
+        return NULL if value is None else self.ts(value.timestamp())
+
+
+def data_json(data: dict) -> str:
+    """An event's data as JSON in COPY text; the common cases (one number, word or list of
+    numbers) without the encoder."""
+    if len(data) != 1:
+        return copy_escape(json.dumps(data, ensure_ascii=False)) if data else "{}"
+    ((key, value),) = data.items()
+    kind = type(value)
+    if kind is int:
+        return f'{{"{key}": {value}}}'
+    if isinstance(value, str) and value.isascii() and value.isidentifier():
+        return f'{{"{key}": "{value}"}}'
+    if kind is list and all(type(item) is int for item in value):
+        return f'{{"{key}": [{", ".join(map(str, value))}]}}'
+    return copy_escape(json.dumps(data, ensure_ascii=False))
 
 
 def copy_escape(text: str) -> str:
@@ -161,12 +193,34 @@ def opt(value) -> str:
 
 
 # --- the plan: procedures, officers, who does which step -------------------------------------
+def chain_build(steps: list[dict], deciding_roles: set[int], *, reject: bool) -> list[tuple]:
+    """The action that ends each step of the internal process, up to the result, as the
+    services allow them (``dossiers.actions``' step rules; the demo seed's ``_chain``): forward
+    before the result step, approve (or reject) at a deciding step (its role holds
+    ``dossiers.approve_dossier``), finish at the result step."""
+    from tinhso.dossiers import effects
+
+    chain = []
+    last = effects.result_index(steps)
+    for index in range(last + 1):
+        deciding = steps[index].get("role_id") in deciding_roles
+        if deciding and reject:
+            chain.append((index, "reject"))
+            break
+        if index == last:
+            chain.append((index, "finish"))
+        else:
+            chain.append((index, "approve" if deciding else "forward"))
+    return chain
+
+
 class ProcedurePlan:
-    def __init__(self, procedure, weight, officers):
+    def __init__(self, procedure, weight, officers, deciding_roles):
         from tinhso.org import roles
 
         version = procedure.current_version
         self.id = procedure.pk
+        self.version = version  # the effects read its snapshot and steps
         self.version_id = version.pk
         self.agency_id = procedure.agency_id
         desk = procedure.agency.desk
@@ -176,7 +230,10 @@ class ProcedurePlan:
         self.online = procedure.online_level != "none"
         self.fee = sum(fee["amount"] for fee in version.snapshot.get("fees", []))
         self.documents = [doc["id"] for doc in version.documents if doc["required"]]
-        self.first_document = version.documents[0] if version.documents else None
+        # Online, every required document is attached (the services refuse less).
+        self.submitted = [doc for doc in version.documents if doc["required"]]
+        self.submitted = self.submitted or version.documents[:1]
+        self.document_names = [doc["name"] for doc in version.documents]
         self.weight = weight
         self.summary = copy_escape(procedure.name[:500])
         self.steps = []
@@ -186,19 +243,16 @@ class ProcedurePlan:
             else:
                 agency = self.desk_id if step.get("at_desk") else self.agency_id
             actors = officers.get((agency, step["role"])) or officers.get((agency, None)) or [None]
-            self.steps.append(
-                {
-                    "name": copy_escape(step["name"]),
-                    "agency": agency,
-                    "budget": float(step["budget_days"]),
-                    "approve": step["role"] == roles.AGENCY_LEADER,
-                    "actors": actors,
-                }
-            )
+            self.steps.append({"name": copy_escape(step["name"]), "actors": actors})
         self.desk_clerks = officers.get((self.desk_id, roles.ONE_STOP_CLERK)) or [None]
+        self.chain = chain_build(version.steps, deciding_roles, reject=False)
+        rejecting = chain_build(version.steps, deciding_roles, reject=True)
+        self.reject_chain = rejecting if rejecting[-1][1] == "reject" else None
 
 
 def plans_build(extra_weights: dict[str, float]):
+    from django.contrib.auth.models import Group
+
     from tinhso.catalog.models import Procedure
     from tinhso.org.models import Officer
 
@@ -207,11 +261,19 @@ def plans_build(extra_weights: dict[str, float]):
         for group in officer.user.groups.all():
             officers.setdefault((officer.agency_id, group.name), []).append(officer.user_id)
         officers.setdefault((officer.agency_id, None), []).append(officer.user_id)
-    procedures = list(
-        Procedure.objects.filter(is_active=True, current_version__isnull=False).select_related(
-            "agency__served_by", "current_version"
-        )
+    deciding_roles = set(
+        Group.objects.filter(
+            permissions__codename="approve_dossier",
+            permissions__content_type__app_label="dossiers",
+        ).values_list("pk", flat=True)
     )
+    procedures = [
+        procedure
+        for procedure in Procedure.objects.filter(
+            is_active=True, current_version__isnull=False
+        ).select_related("agency__served_by", "current_version")
+        if procedure.current_version.steps  # a dossier without a process is never finished
+    ]
     per_agency: dict[int, int] = {}
     for procedure in procedures:
         per_agency[procedure.agency_id] = per_agency.get(procedure.agency_id, 0) + 1
@@ -221,19 +283,100 @@ def plans_build(extra_weights: dict[str, float]):
         # Some procedures are far more popular than others within an agency.
         popularity = (1.0, 0.5, 2.0, 0.7, 0.3, 0.2)[index % 6]
         weight = agency_weight * popularity / per_agency[procedure.agency_id]
-        plans.append(ProcedurePlan(procedure, weight, officers))
+        plans.append(ProcedurePlan(procedure, weight, officers, deciding_roles))
     return plans
+
+
+# --- the workflow: the services' own effects on a light dossier ------------------------------
+def utc(ts: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ts, dt.UTC)
+
+
+class Calendar:
+    """The three ``WorkingCalendar`` methods the effects call, counted on the ``WorkClock``:
+    aware datetimes in and out, as the effects want them."""
+
+    def __init__(self, clock: WorkClock):
+        self.clock = clock
+        self.day_seconds = clock.window
+
+    def add_working_time(self, moment: dt.datetime, seconds: float) -> dt.datetime:
+        clock = self.clock
+        return utc(clock.ts(clock.w(moment.timestamp()) + seconds, end=seconds > 0))
+
+    def add_working_days(self, moment: dt.datetime, days) -> dt.datetime:
+        return self.add_working_time(moment, float(days) * self.day_seconds)
+
+    def working_seconds_between(self, start: dt.datetime, end: dt.datetime) -> float:
+        return self.clock.w(end.timestamp()) - self.clock.w(start.timestamp())
+
+
+class Row:
+    """The fields of a ``Dossier`` that ``tinhso.dossiers.effects`` read and write, without a
+    model instance (far cheaper to make a million of). ``assignee`` holds a user id."""
+
+    __slots__ = (
+        "procedure_version",
+        "steps",
+        "receiving_agency_id",
+        "agency_id",
+        "current_agency_id",
+        "status",
+        "status_before_pause",
+        "step_index",
+        "assignee",
+        "received_at",
+        "due_at",
+        "step_due_at",
+        "paused_at",
+        "finished_at",
+        "returned_at",
+        "closed_at",
+        "supplement_count",
+        "decision",
+        "timeliness",
+        "fee_amount",
+        "fee_paid_at",
+        "delivery",
+    )
+
+    def __init__(self, plan: ProcedurePlan, status: int, delivery: str):
+        self.procedure_version = plan.version
+        self.steps = plan.version.steps
+        self.receiving_agency_id = self.current_agency_id = plan.desk_id
+        self.agency_id = plan.agency_id
+        self.status = status
+        self.status_before_pause = None
+        self.step_index = 0
+        self.assignee = None
+        self.received_at = self.due_at = self.step_due_at = self.paused_at = None
+        self.finished_at = self.returned_at = self.closed_at = self.fee_paid_at = None
+        self.supplement_count = 0
+        self.decision = ""
+        self.timeliness = ""
+        self.fee_amount = plan.fee
+        self.delivery = delivery
+
+    @property
+    def assignee_id(self):
+        return self.assignee
 
 
 # --- one dossier's life ------------------------------------------------------------------------
 class Generator:
     def __init__(self, *, plans, clock, citizens, now, seed, first_ids):
-        from tinhso.dossiers.constants import Channel, Status
+        from tinhso.dossiers import effects
+        from tinhso.dossiers.constants import Channel, Decision, Status
 
         self.S = type("S", (), {m.name: int(m.value) for m in Status})
         self.C = type("C", (), {m.name: int(m.value) for m in Channel})
+        # Statuses in which an event names the step (``Dossier.current_step``).
+        self.at_step = {Status.RECEIVED, Status.PROCESSING, Status.FINANCIAL_OBLIGATION}
+        self.approved, self.rejected = Decision.APPROVED, Decision.REJECTED
+        self.fx = effects
         self.plans = plans
         self.clock = clock
+        self.cal = Calendar(clock)
         self.citizens = citizens
         self.now = now
         self.rnd = random.Random(seed)
@@ -270,7 +413,7 @@ class Generator:
             moment = start + second
             if until is not None and moment > until:
                 moment = start + rnd.uniform(0, max(1, until - start))
-            moments.append((moment, plan, channel))
+            moments.append((int(moment), plan, channel))
         moments.sort(key=lambda item: item[0])
         return moments
 
@@ -278,293 +421,206 @@ class Generator:
         key = (plan.desk_id, local_day)
         number = self.counters.get(key, 0) + 1
         self.counters[key] = number
-        day = dt.date(1970, 1, 1) + dt.timedelta(days=local_day)
-        return f"{plan.desk_code}-{day:%y%m%d}-{number:04d}"
+        day = self.fmt.ts(local_day * DAY)  # the local day, written as a UTC date
+        return f"{plan.desk_code}-{day[2:4]}{day[5:7]}{day[8:10]}-{number:04d}"
 
-    def dossier(self, submitted: float, plan, channel, local_day: int, out_d, out_e, out_f):
-        S = self.S
+    def dossier(self, submitted: int, plan, channel, local_day: int, out_d, out_e, out_f):
+        """One dossier submitted at ``submitted`` (whole epoch seconds): its row, its events and
+        its files, appended as COPY lines."""
         rnd = self.rnd
-        clock = self.clock
         fmt = self.fmt.ts
-        now = self.now
+        at = self.fmt.at
         dossier_id = self.dossier_id
         self.dossier_id += 1
         online = channel == self.C.ONLINE
         applicant = rnd.choice(self.citizens) if online else None
         clerk = rnd.choice(plan.desk_clerks)
+        delivery = "online" if online and rnd.random() < 0.4 else "desk"
+        row = Row(plan, self.S.NEW, delivery)
         steps = plan.steps
-        d = {
-            "status": S.NEW,
-            "current_agency": plan.desk_id,
-            "step_index": 0,
-            "assignee": None,
-            "received_at": None,
-            "due_at": None,
-            "step_due_at": None,
-            "paused_at": None,
-            "status_before_pause": None,
-            "finished_at": None,
-            "returned_at": None,
-            "closed_at": None,
-            "supplement_count": 0,
-            "decision": "",
-            "timeliness": "",
-            "fee_paid_at": None,
-            "delivery": "online" if online and rnd.random() < 0.4 else "desk",
-        }
+        at_step = self.at_step
         events = []
+        last = [submitted]
 
-        def event(at, action, actor, agency, from_status, step, comment, data):
-            d["last"] = at
-            events.append(
-                f"{self.event_id}\t{dossier_id}\t{fmt(at)}\t{action}\t{opt(actor)}\t{opt(agency)}\t"
-                f"{opt(from_status)}\t{d['status']}\t{opt(step)}\t"
-                f"{steps[step]['name'] if step is not None else ''}\t{comment}\t{data}"
-            )
+        def record(moment, action, actor, from_status, comment="", data=None, files=()):
+            """The event of what an effect just did, as ``services._record`` writes it."""
+            event_id = self.event_id
             self.event_id += 1
+            status = row.status
+            index = row.step_index
+            if status in at_step and index < len(steps):
+                step, step_name = str(index), steps[index]["name"]
+            else:
+                step, step_name = NULL, ""
+            events.append(
+                f"{event_id}\t{dossier_id}\t{fmt(moment)}\t{action}\t{opt(actor)}\t"
+                f"{row.current_agency_id}\t{opt(from_status)}\t{status}\t{step}\t{step_name}\t"
+                f"{comment}\t{data_json(data)}"
+            )
+            for kind, doc in files:
+                self._file(out_f, dossier_id, event_id, kind, doc, actor, moment)
+            last[0] = moment
 
-        submit_event = self.event_id
-        event(
+        record(
             submitted,
             "submit",
             applicant if online else clerk,
-            plan.desk_id,
             None,
-            None,
-            "",
-            json.dumps({"channel": int(channel)}),
+            data={"channel": int(channel)},
+            files=[("submission", doc) for doc in plan.submitted] if online else (),
         )
-        self._life(d, submitted, plan, channel, applicant, clerk, event, rnd, clock, now)
+        self._life(row, submitted, plan, channel, applicant, clerk, record, rnd)
         name = f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
         out_d.append(
             "\t".join(
                 (
                     str(dossier_id),
                     fmt(submitted),
-                    fmt(d["last"]),
+                    fmt(last[0]),
                     self.code(plan, local_day),
                     str(plan.id),
                     str(plan.version_id),
                     str(plan.desk_id),
                     str(plan.agency_id),
-                    str(d["current_agency"]),
-                    str(d["status"]),
-                    opt(d["status_before_pause"]),
+                    str(row.current_agency_id),
+                    str(row.status),
+                    opt(row.status_before_pause),
                     str(int(channel)),
-                    str(d["step_index"]),
-                    opt(d["assignee"]),
+                    str(row.step_index),
+                    opt(row.assignee),
                     opt(applicant),
                     "citizen",
                     name,
-                    f"0{rnd.randrange(10**11, 10**12)}",
+                    f"0{rnd.randrange(10**10, 10**11)}",  # a citizen ID number: 12 digits
                     f"09{rnd.randrange(10**7, 10**8)}",
                     "",
                     "Cần Thơ",
                     NULL,
                     "",
                     plan.summary,
-                    d["delivery"],
-                    fmt(d["received_at"]),
-                    fmt(d["due_at"]),
-                    fmt(d["step_due_at"]),
-                    fmt(d["paused_at"]),
-                    fmt(d["finished_at"]),
-                    fmt(d["returned_at"]),
-                    fmt(d["closed_at"]),
-                    str(d["supplement_count"]),
-                    d["decision"],
-                    d["timeliness"],
-                    str(plan.fee),
-                    fmt(d["fee_paid_at"]),
-                    str(len(events)),
+                    str(row.delivery),
+                    at(row.received_at),
+                    at(row.due_at),
+                    at(row.step_due_at),
+                    at(row.paused_at),
+                    at(row.finished_at),
+                    at(row.returned_at),
+                    at(row.closed_at),
+                    str(row.supplement_count),
+                    str(row.decision),
+                    str(row.timeliness),
+                    str(row.fee_amount),
+                    at(row.fee_paid_at),
+                    str(len(events)),  # the version: one more per change after the submission
                 )
             )
         )
         out_e.extend(events)
-        if online and plan.first_document:
-            digest = f"{rnd.getrandbits(256):064x}"
-            month = dt.datetime.fromtimestamp(submitted, dt.UTC)
-            out_f.append(
-                f"{self.file_id}\t{dossier_id}\t{submit_event}\tsubmission\t"
-                f"{plan.first_document['id']}\t{copy_escape(plan.first_document['name'])}\t"
-                f"dossiers/{month:%Y/%m}/{digest[:2]}/{digest}.pdf\ttep-dinh-kem.pdf\t"
-                f"application/pdf\t.pdf\t{rnd.randrange(40_000, 900_000)}\t{digest}\t"
-                f"{applicant}\t{fmt(submitted)}"
-            )
-            self.file_id += 1
 
-    def _life(self, d, submitted, plan, channel, applicant, clerk, event, rnd, clock, now):
-        """Append the events that have happened by ``now`` and leave ``d`` in the state they
-        produce, the way ``tinhso.dossiers.services`` would."""
-        S = self.S
-        window = clock.window
-        steps = plan.steps
-        # The desk receives it (in person: at once; otherwise within a working day).
-        if channel == self.C.IN_PERSON:
-            t = submitted + rnd.uniform(60, 900)
+    def _file(self, out_f, dossier_id, event_id, kind, doc, uploader, moment) -> None:
+        digest = f"{self.rnd.getrandbits(256):064x}"
+        uploaded = self.fmt.ts(moment)
+        month = uploaded[:7].replace("-", "/")
+        if doc:
+            document = f"{doc['id']}\t{copy_escape(doc['name'])}"
         else:
-            t = clock.ts(clock.w(submitted) + rnd.uniform(0.05, 1.0) * window)
+            document = f"{NULL}\t"
+        out_f.append(
+            f"{self.file_id}\t{dossier_id}\t{event_id}\t{kind}\t{document}\t"
+            f"dossiers/{month}/{digest[:2]}/{digest}.pdf\t{ORIGINAL_NAMES[kind]}\t"
+            f"application/pdf\t.pdf\t{self.rnd.randrange(40_000, 900_000)}\t{digest}\t"
+            f"{opt(uploader)}\t{uploaded}"
+        )
+        self.file_id += 1
+
+    def _life(self, row, submitted, plan, channel, applicant, clerk, record, rnd) -> None:
+        """Play the dossier's life up to ``now`` through the services' own effects
+        (``tinhso.dossiers.effects``), one step at a time as the internal process allows
+        (``plan.chain``), recording each event as the services would."""
+        S, fx, cal, clock, now = self.S, self.fx, self.cal, self.clock, self.now
+        window = clock.window
+        # In person the clerk receives it in the same request; otherwise within a working day.
+        if channel == self.C.IN_PERSON:
+            t = submitted
+        else:
+            t = int(clock.ts(clock.w(submitted) + rnd.uniform(0.05, 1.0) * window))
         if t > now:
             return
         if channel != self.C.IN_PERSON and rnd.random() < 0.03:
-            d["status"] = S.REFUSED
-            d["closed_at"] = t
-            event(t, "refuse", clerk, plan.desk_id, S.NEW, None, rnd.choice(REFUSE_REASONS), "{}")
+            data = fx.close(row, at=utc(t), status=S.REFUSED)
+            record(t, "refuse", clerk, S.NEW, rnd.choice(REFUSE_REASONS), data)
             return
-        w_received = clock.w(t)
-        d["status"] = S.RECEIVED
-        d["received_at"] = t
-        d["due_at"] = clock.ts(w_received + plan.days * window)
-        d["step_index"] = 0
-        d["current_agency"] = steps[0]["agency"]
-        d["step_due_at"] = clock.ts(w_received + steps[0]["budget"] * window)
-        d["assignee"] = clerk
-        event(
-            t,
-            "receive",
-            clerk,
-            d["current_agency"],
-            S.NEW,
-            0,
-            "",
-            json.dumps({"checklist": plan.documents}),
-        )
+        data = fx.receive(row, at=utc(t), cal=cal, checklist=plan.documents, clerk=clerk)
+        record(t, "receive", clerk, S.NEW, "", data)
         # How long the work takes, in working time: most early or on time, some late.
         r = rnd.random()
         factor = rnd.uniform(0.2, 0.95) if r < 0.9 else rnd.uniform(1.02, 1.8)
         total = plan.days * window * factor
-        transitions = len(steps)  # forward/approve out of every step but the last, then finish
-        supplement_at = 1 if (rnd.random() < 0.05 and transitions > 2) else None
-        withdraw_at = rnd.randrange(1, transitions + 1) if rnd.random() < 0.01 else None
-        w = w_received
-        for k in range(1, transitions + 1):
-            w += total / transitions * rnd.uniform(0.6, 1.4)
-            t = clock.ts(w)
+        rejected = plan.reject_chain is not None and rnd.random() < 0.02
+        chain = plan.reject_chain if rejected else plan.chain
+        n = len(chain)
+        supplement_at = 1 if (rnd.random() < 0.05 and n > 2) else None
+        withdraw_at = rnd.randrange(1, n + 1) if rnd.random() < 0.01 else None
+        w = clock.w(t)
+        for k, (index, action) in enumerate(chain, start=1):
+            w += total / n * rnd.uniform(0.6, 1.4)
+            t = int(clock.ts(w))
             if t > now:
                 return
+            from_status = row.status
             if k == withdraw_at:
-                from_status = d["status"]
-                d["status"] = S.WITHDRAWN
-                d["closed_at"] = t
-                d["paused_at"] = None
-                event(t, "withdraw", applicant, d["current_agency"], from_status, None, "", "{}")
+                data = fx.close(row, at=utc(t), status=S.WITHDRAWN)
+                record(t, "withdraw", applicant or clerk, from_status, "", data)
                 return
-            index = k - 1
-            step = steps[index]
-            actor = rnd.choice(step["actors"])
-            if k < transitions:
-                from_status = d["status"]
-                action = "approve" if step["approve"] else "forward"
-                if step["approve"]:
-                    d["decision"] = "approved"
-                d["status"] = S.PROCESSING
-                d["step_index"] = k
-                d["current_agency"] = steps[k]["agency"]
-                d["step_due_at"] = clock.ts(w + steps[k]["budget"] * window)
-                d["assignee"] = None
-                event(
-                    t,
-                    action,
-                    actor,
-                    d["current_agency"],
-                    from_status,
-                    k,
-                    "",
-                    f'{{"from_step": {index}}}',
-                )
-                if k == supplement_at:
-                    if not self._supplement(d, w, plan, applicant, event, rnd, clock, now):
-                        return
-                    pause = d.pop("_pause")
-                    w += pause
+            actor = rnd.choice(plan.steps[index]["actors"])
+            comment, files = "", ()
+            if action == "forward":
+                data = fx.advance(row, at=utc(t), cal=cal, assignee=None)
+            elif action == "approve":
+                row.decision = self.approved
+                data = fx.advance(row, at=utc(t), cal=cal, assignee=None)
+            elif action == "reject":
+                data = fx.finish(row, at=utc(t), decision=self.rejected)
+                comment = rnd.choice(REJECT_REASONS)
             else:
-                from_status = d["status"]
-                d["status"] = S.FINISHED
-                d["finished_at"] = t
-                d["decision"] = d["decision"] or "approved"
-                d["timeliness"] = self._timeliness(t, d["due_at"], clock)
-                d["current_agency"] = plan.desk_id
-                d["step_due_at"] = None
-                d["assignee"] = None
-                event(
-                    t,
-                    "finish",
-                    actor,
-                    plan.desk_id,
-                    from_status,
-                    None,
-                    "",
-                    json.dumps({"timeliness": d["timeliness"]}),
-                )
-        # The result goes back to the applicant.
-        t = clock.ts(w + rnd.uniform(0.1, 4.0) * window)
+                data = fx.finish(row, at=utc(t), decision=row.decision or self.approved)
+                files = (("result", None),)
+            record(t, action, actor, from_status, comment, data, files)
+            if k == supplement_at:
+                w = self._supplement(row, w, plan, applicant or clerk, record, rnd)
+                if w is None:
+                    return
+        # The desk returns the result; online only when there is an electronic one.
+        t = int(clock.ts(w + rnd.uniform(0.1, 4.0) * window))
         if t > now:
             return
-        d["status"] = S.RETURNED
-        d["returned_at"] = t
-        event(
-            t,
-            "return_result",
-            rnd.choice(plan.desk_clerks),
-            plan.desk_id,
-            S.FINISHED,
-            None,
-            "",
-            json.dumps({"delivery": d["delivery"]}),
-        )
+        delivery = "desk" if rejected and row.delivery == "online" else row.delivery
+        data = fx.return_result(row, at=utc(t), delivery=delivery)
+        record(t, "return_result", rnd.choice(plan.desk_clerks), S.FINISHED, "", data)
 
-    def _supplement(self, d, w, plan, applicant, event, rnd, clock, now) -> bool:
-        """A specialist asks for a supplement; the applicant answers after some days."""
-        S = self.S
+    def _supplement(self, row, w, plan, applicant, record, rnd) -> float | None:
+        """A specialist asks for a supplement; the applicant (or the desk for them) answers
+        after some days. The working time the plan resumes from, or ``None`` if ``now`` comes
+        first."""
+        S, fx, clock = self.S, self.fx, self.clock
         window = clock.window
         w_ask = w + rnd.uniform(0.05, 0.5) * window
-        t = clock.ts(w_ask)
-        if t > now:
-            return False
-        step = plan.steps[d["step_index"]]
-        d["status_before_pause"] = S.PROCESSING
-        d["status"] = S.SUPPLEMENT_REQUESTED
-        d["paused_at"] = t
-        d["supplement_count"] += 1
-        event(
-            t,
-            "request_supplement",
-            rnd.choice(step["actors"]),
-            d["current_agency"],
-            S.PROCESSING,
-            None,
-            "Bổ sung bản sao giấy tờ",
-            '{"documents": []}',
-        )
-        pause = rnd.uniform(0.5, 6.0) * window
-        t = clock.ts(w_ask + pause)
-        if t > now:
-            return False
-        d["status"] = S.PROCESSING
-        d["status_before_pause"] = None
-        d["paused_at"] = None
-        d["due_at"] = clock.ts(clock.w(d["due_at"]) + pause)
-        d["step_due_at"] = clock.ts(clock.w(d["step_due_at"]) + pause)
-        event(
-            t,
-            "supplement",
-            applicant,
-            d["current_agency"],
-            S.SUPPLEMENT_REQUESTED,
-            d["step_index"],
-            "",
-            json.dumps({"paused_seconds": round(pause)}),
-        )
-        d["_pause"] = pause + (w_ask - w)
-        return True
-
-    @staticmethod
-    def _timeliness(finished, due, clock) -> str:
-        if finished > due:
-            return "late"
-        if int((finished + clock.offset) // DAY) < int((due + clock.offset) // DAY):
-            return "early"
-        return "on_time"
+        t = int(clock.ts(w_ask))
+        if t > self.now:
+            return None
+        actor = rnd.choice(plan.steps[row.step_index]["actors"])
+        from_status = row.status
+        names = [rnd.choice(plan.document_names)] if plan.document_names else []
+        data = fx.request_supplement(row, at=utc(t), document_names=names)
+        record(t, "request_supplement", actor, from_status, "Bổ sung bản sao giấy tờ", data)
+        w_back = w_ask + rnd.uniform(0.5, 6.0) * window
+        t = int(clock.ts(w_back))
+        if t > self.now:
+            return None
+        data = fx.supplement(row, at=utc(t), cal=self.cal)
+        files = (("supplement", None),)
+        record(t, "supplement", applicant, S.SUPPLEMENT_REQUESTED, "", data, files)
+        return w_back
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -731,6 +787,9 @@ def main() -> None:
     parser.add_argument("--no-seed-demo", action="store_true", help="skip manage.py seed_demo")
     args = parser.parse_args()
 
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT / "bench"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://…/tinhso_bench")
