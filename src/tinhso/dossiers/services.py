@@ -53,7 +53,7 @@ from tinhso.dossiers.models import (
 )
 from tinhso.dossiers.signals import dossier_event
 from tinhso.org.models import Agency
-from tinhso.org.selectors import officer_agency_id
+from tinhso.org.selectors import officer_acts_for, officer_agency_id
 
 __all__ = ["ConflictError", "TransitionError", "step_agency_id"]
 
@@ -499,7 +499,7 @@ def _dossier_submit_keyed(*, key: str, request_hash: str, actor: Any, **submit: 
 
 
 # --- the desk ------------------------------------------------------------------------------------
-@transaction.atomic
+@files_atomic
 def dossier_receive(
     *,
     dossier: Dossier,
@@ -529,7 +529,7 @@ def dossier_receive(
     )
 
 
-@transaction.atomic
+@files_atomic
 def dossier_refuse(
     *, dossier: Dossier, actor: Any, reason: str, expected_version: int | None = None
 ) -> Dossier:
@@ -539,7 +539,7 @@ def dossier_refuse(
     return _close(dossier, Action.REFUSE, actor, reason)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_request_supplement(
     *,
     dossier: Dossier,
@@ -561,7 +561,7 @@ def dossier_request_supplement(
     return _apply(dossier, Action.REQUEST_SUPPLEMENT, actor, data, comment=reason)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_supplement(
     *,
     dossier: Dossier,
@@ -580,15 +580,11 @@ def dossier_supplement(
 
 
 # --- processing ----------------------------------------------------------------------------------
-def _officer_at(agency_id: int, user: Any) -> bool:
-    return _officer_agency_id(user) == agency_id
-
-
 def _holds_role(user: Any, role_id: int) -> bool:
     return bool(user.groups.filter(pk=role_id).exists())
 
 
-@transaction.atomic
+@files_atomic
 def dossier_forward(
     *,
     dossier: Dossier,
@@ -614,7 +610,7 @@ def _advance(
 ) -> Dossier:
     following = dossier.step_index + 1
     if assignee is not None:
-        if not _officer_at(effects.step_agency_id(dossier, following), assignee):
+        if not officer_acts_for(assignee, effects.step_agency_id(dossier, following)):
             raise ValidationError(_("The officer chosen does not work at the next step's agency."))
         role_id = dossier.steps[following].get("role_id")
         if role_id and not _holds_role(assignee, role_id):
@@ -623,7 +619,7 @@ def _advance(
     return _apply(dossier, action, actor, data, comment=comment, files=checked)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_send_back(
     *,
     dossier: Dossier,
@@ -649,7 +645,7 @@ def dossier_send_back(
     return _apply(dossier, Action.SEND_BACK, actor, data, comment=comment)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_reassign(
     *,
     dossier: Dossier,
@@ -660,7 +656,7 @@ def dossier_reassign(
 ) -> Dossier:
     """Give the dossier to another officer of the agency and role of its current step."""
     dossier = _begin(dossier, Action.REASSIGN, actor, expected_version)
-    if assignee is None or not _officer_at(dossier.current_agency_id, assignee):
+    if assignee is None or not officer_acts_for(assignee, dossier.current_agency_id):
         raise ValidationError(_("The officer chosen does not work at the agency handling it."))
     step = dossier.current_step
     if step and step.get("role_id") and not _holds_role(assignee, step["role_id"]):
@@ -669,7 +665,7 @@ def dossier_reassign(
     return _apply(dossier, Action.REASSIGN, actor, data, comment=comment)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_approve(
     *, dossier: Dossier, actor: Any, comment: str = "", expected_version: int | None = None
 ) -> Dossier:
@@ -680,7 +676,7 @@ def dossier_approve(
     return _advance(dossier, Action.APPROVE, actor, comment, None, [])
 
 
-@transaction.atomic
+@files_atomic
 def dossier_reject(
     *, dossier: Dossier, actor: Any, reason: str, expected_version: int | None = None
 ) -> Dossier:
@@ -692,7 +688,7 @@ def dossier_reject(
     return _apply(dossier, Action.REJECT, actor, data, comment=reason)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_finish(
     *,
     dossier: Dossier,
@@ -711,7 +707,7 @@ def dossier_finish(
     return _apply(dossier, Action.FINISH, actor, data, comment=comment, files=checked)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_request_payment(
     *,
     dossier: Dossier,
@@ -728,7 +724,7 @@ def dossier_request_payment(
     return _apply(dossier, Action.REQUEST_PAYMENT, actor, data, comment=comment)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_confirm_payment(
     *, dossier: Dossier, actor: Any, reference: str = "", expected_version: int | None = None
 ) -> Dossier:
@@ -741,7 +737,7 @@ def dossier_confirm_payment(
 
 
 # --- ending --------------------------------------------------------------------------------------
-@transaction.atomic
+@files_atomic
 def dossier_withdraw(
     *, dossier: Dossier, actor: Any, reason: str = "", expected_version: int | None = None
 ) -> Dossier:
@@ -750,7 +746,7 @@ def dossier_withdraw(
     return _close(dossier, Action.WITHDRAW, actor, reason)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_stop(
     *, dossier: Dossier, actor: Any, reason: str, expected_version: int | None = None
 ) -> Dossier:
@@ -760,7 +756,7 @@ def dossier_stop(
     return _close(dossier, Action.STOP, actor, reason)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_return_result(
     *,
     dossier: Dossier,
@@ -779,7 +775,7 @@ def dossier_return_result(
     return _apply(dossier, Action.RETURN_RESULT, actor, data, comment=comment)
 
 
-@transaction.atomic
+@files_atomic
 def dossier_rate(
     *,
     dossier: Dossier,
@@ -871,7 +867,7 @@ def apology_propose_due(dossier: Dossier, *, now: dt.datetime | None = None) -> 
 
 
 @transaction.atomic
-def apology_draft(*, dossier: Dossier, actor=None) -> ApologyLetter:
+def apology_draft(*, dossier: Dossier, actor: Any = None) -> ApologyLetter:
     """Draft the apology letter of an overdue dossier, proposing a new appointment.
 
     Idempotent: returns the open draft if there is one, or the issued letter whose new
@@ -880,7 +876,7 @@ def apology_draft(*, dossier: Dossier, actor=None) -> ApologyLetter:
     return _apology_draft(dossier, actor)[0]
 
 
-def _apology_draft(dossier: Dossier, actor) -> tuple[ApologyLetter, bool]:
+def _apology_draft(dossier: Dossier, actor: Any) -> tuple[ApologyLetter, bool]:
     dossier = _lock(dossier, None)
     if not dossier.is_overdue:
         raise TransitionError(_("This dossier is not overdue: no apology letter is needed."))
@@ -917,7 +913,7 @@ def _as_moment(value: dt.datetime | dt.date) -> dt.datetime:
 
 @transaction.atomic
 def apology_issue(
-    *, letter: ApologyLetter, actor, reason: str, new_due_at: dt.datetime | dt.date
+    *, letter: ApologyLetter, actor: Any, reason: str, new_due_at: dt.datetime | dt.date
 ) -> ApologyLetter:
     """An officer of the agency handling the dossier issues the apology (form 04).
 
