@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages Tỉnh Số needs outside Python: fonts and Pango for WeasyPrint, gettext for the
-# translations, and (with --browser) Chromium for the browser tests. Installs only what is missing.
+# translations, and (with --browser) Chromium for the browser tests and npm, which installs axe-core
+# (package-lock.json) into node_modules/ with `npm ci`. Installs only what is missing.
 set -euo pipefail
 want=()
 command -v msgfmt >/dev/null || want+=(gettext)
@@ -9,6 +10,7 @@ ldconfig -p 2>/dev/null | grep -q libpangoft2 || want+=(libpango-1.0-0 libpangof
 [ -d /usr/share/fonts/truetype/dejavu ] || want+=(fonts-dejavu-core)
 if [ "${1:-}" = "--browser" ]; then
   [ -x /usr/bin/chromium ] || want+=(chromium)
+  command -v npm >/dev/null || want+=(npm)
 fi
 if [ ${#want[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -18,4 +20,9 @@ if [ ${#want[@]} -gt 0 ]; then
   echo "Installing ${want[*]}…"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--browser" ]; then
+  cd "$(dirname "$0")/.."
+  [ node_modules/.package-lock.json -nt package-lock.json ] ||
+    npm ci --no-audit --no-fund --loglevel=error
 fi
