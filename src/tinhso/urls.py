@@ -16,4 +16,8 @@ urlpatterns = [
     path("", include("tinhso.portal.urls")),
 ]
 
+# Under /api/ these answer in the API's JSON error envelope (tinhso.core.api).
+handler404 = "tinhso.core.api.not_found"
+handler500 = "tinhso.core.api.server_error"
+
 admin.site.site_header = f"Tỉnh Số · {settings.PROVINCE_NAME}"

@@ -6,10 +6,11 @@ from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooM
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views import defaults
 from drf_spectacular import generators
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -90,6 +91,32 @@ def _error(code: str, message, http_status: int) -> Response:
     return Response(
         {"error": {"code": code, "message": str(message), "fields": None}}, status=http_status
     )
+
+
+API_PREFIX = "/api/"
+
+
+def error_json(code: str, message, http_status: int) -> JsonResponse:
+    """The error envelope for answers given outside DRF (URL resolution, middleware)."""
+    return JsonResponse(
+        {"error": {"code": code, "message": str(message), "fields": None}},
+        status=http_status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def not_found(request, exception):
+    """``handler404``: an address under /api/ that no view matches answers in the envelope."""
+    if request.path.startswith(API_PREFIX):
+        return error_json("not_found", exceptions.NotFound.default_detail, 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """``handler500``: the API's clients parse JSON even when the server fails."""
+    if request.path.startswith(API_PREFIX):
+        return error_json("error", exceptions.APIException.default_detail, 500)
+    return defaults.server_error(request)
 
 
 class ScopedThrottle(ScopedRateThrottle):

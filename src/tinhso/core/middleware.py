@@ -3,6 +3,8 @@
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
+from tinhso.core.api import API_PREFIX, error_json
+
 
 class RejectNulMiddleware:
     """Answer 400 to a query string carrying a NUL character.
@@ -16,5 +18,8 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
-            return HttpResponseBadRequest(_("The address contains an invalid character."))
+            message = _("The address contains an invalid character.")
+            if request.path.startswith(API_PREFIX):
+                return error_json("invalid", message, 400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)

@@ -1,5 +1,7 @@
-"""Inputs a schemathesis run against the OpenAPI schema found answered with 500; each must get a
-clear 4xx (or a bounded page) and write nothing."""
+"""Inputs a schemathesis run against the OpenAPI schema found answered with 500 or with an HTML
+page; each must get a clear 4xx in the JSON error envelope (or a bounded page) and write nothing."""
+
+import json
 
 import pytest
 
@@ -42,3 +44,44 @@ def test_receive_without_a_checklist_is_a_clear_error(world):
     response = api_client(world.citizen).post(url, {"expected_version": dossier.version})
     assert response.status_code in {403, 404}
     assert Dossier.objects.get(pk=dossier.pk).status == dossier.status
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/agencies/0.5/",
+        "/api/v1/fields/0.5/",
+        "/api/v1/dossiers/0/actions/AAA/",
+        "/api/v1/khong-co/",
+    ],
+)
+def test_an_api_address_no_view_matches_is_a_json_404(world, url):
+    for client in (api_client(), api_client(world.clerk)):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"]["code"] == "not_found"
+    response = api_client(world.clerk).post(url, {"expected_version": 1}, format="json")
+    assert response.status_code == 404 and response.json()["error"]["message"]
+
+
+def test_the_site_keeps_its_html_404(world, client):
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_nul_character_in_an_api_query_string_is_a_json_bad_request(world):
+    response = api_client().get("/api/v1/procedures/?q=%00ho")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "invalid"
+
+
+def test_a_server_error_under_the_api_answers_in_the_envelope(rf):
+    from tinhso.core.api import server_error
+
+    response = server_error(rf.get("/api/v1/dossiers/"))
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["error"]["code"] == "error"
+    assert server_error(rf.get("/ho-so-cua-toi/"))["Content-Type"].startswith("text/html")
