@@ -48,6 +48,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -275,7 +276,7 @@ class _Row:
 class _Reader:
     """Turns cells into clean values, collecting one message per bad cell."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.errors: list[RowError] = []
 
     def error(self, row: _Row | None, message: str, sheet: str | None = None) -> None:
@@ -326,10 +327,10 @@ class _Reader:
                 value = value.strip()
                 if thousands:  # "50.000" or "50,000" đồng
                     value = value.replace(".", "").replace(",", "").replace(" ", "")
-            number = Decimal(str(value))
-            if number != number.to_integral_value():
+            exact = Decimal(str(value))
+            if exact != exact.to_integral_value():
                 raise ValueError
-            number = int(number)
+            number = int(exact)
         except (ValueError, InvalidOperation):
             self._bad(row, key, _("“%(value)s” is not a whole number.") % {"value": value})
             return None
@@ -424,7 +425,7 @@ def _read_rows(workbook, reader: _Reader) -> dict[str, list[_Row]]:
             )
             continue
         labels = {key: fold(label) for key, label in columns.items()}
-        found = []
+        found: list[_Row] = []
         for number, cells in enumerate(iterator, start=2):
             values = {
                 key: (cell.strip() if isinstance(cell, str) else cell)
@@ -452,7 +453,10 @@ def _model_errors(reader: _Reader, row: _Row, instance: models.Model, exclude: l
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
-            label = str(instance._meta.get_field(name).verbose_name) if name != "__all__" else ""
+            label = ""
+            if name != "__all__":
+                # full_clean names the model's own fields, never a reverse relation.
+                label = str(cast(models.Field, instance._meta.get_field(name)).verbose_name)
             for message in messages:
                 reader.error(row, f"{label}: {message}" if label else message)
 
@@ -489,7 +493,7 @@ def _check(rows: dict[str, list[_Row]], reader: _Reader) -> dict[str, _Plan]:
     for row in rows.get(PROCEDURES, []):
         r = reader
         code = r.text(row, "code", required=True, max_length=40)
-        attrs = {
+        attrs: dict[str, Any] = {
             "name": r.text(row, "name", required=True, max_length=500),
             "applicants": r.choice(
                 row, "applicants", Procedure.Applicants.choices, default=Procedure.Applicants.BOTH
@@ -532,7 +536,10 @@ def _check(rows: dict[str, list[_Row]], reader: _Reader) -> dict[str, _Plan]:
                 % {"code": code, "row": plans[code].row.number},
             )
             continue
-        plans[code] = _Plan(row=row, attrs=attrs, field_code=field_code, field_name=field_name)
+        # None only beside an error on the row, and then nothing is written.
+        plans[code] = _Plan(
+            row=row, attrs=attrs, field_code=field_code or "", field_name=field_name or ""
+        )
         if None not in attrs.values():
             _model_errors(
                 reader,
@@ -549,9 +556,10 @@ def _check(rows: dict[str, list[_Row]], reader: _Reader) -> dict[str, _Plan]:
                 _("procedure “%(code)s” is not on the %(sheet)s sheet.")
                 % {"code": code, "sheet": PROCEDURES},
             )
-        return plans.get(code)
+        return plans.get(code) if code else None
 
-    seen_orders: dict[tuple[str, str, int], int] = {}
+    # (sheet, the procedure's code cell, order) -> the row that uses it
+    seen_orders: dict[tuple[str, object, int], int] = {}
 
     def order_of(row: _Row, plan: _Plan | None) -> int | None:
         order = reader.integer(row, "order", minimum=1)
@@ -634,7 +642,8 @@ def _assign(instance: models.Model, attrs: dict) -> bool:
         return True
     changed = False
     for name, value in attrs.items():
-        model_field = instance._meta.get_field(name)
+        # attrs name the model's own fields, never a reverse relation.
+        model_field = cast(models.Field, instance._meta.get_field(name))
         if model_field.is_relation:
             same = getattr(instance, model_field.attname) == (value.pk if value else None)
         else:

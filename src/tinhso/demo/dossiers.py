@@ -19,6 +19,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -26,7 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from tinhso.catalog.models import Procedure
+from tinhso.catalog.models import Procedure, ProcedureVersion
 from tinhso.core.calendar import WorkingCalendar, get_calendar
 from tinhso.core.models import AuditLog
 from tinhso.demo.people import person_name
@@ -443,7 +444,9 @@ def _plan(
         w = ends[k - 1] + rng.uniform(0.2, 0.8) * (ends[k] - ends[k - 1])
         pauses.append((w, "request_payment", "confirm_payment", rng.randint(1, 5) * ds, "payment"))
     shift = 0.0
-    events = [(end, action, None, 0.0, None) for end, (_i, action) in zip(ends, chain, strict=True)]
+    events: list[tuple[float, str, str | None, float, str | None]] = [
+        (end, action, None, 0.0, None) for end, (_i, action) in zip(ends, chain, strict=True)
+    ]
     events += pauses
     events.sort(key=lambda item: item[0])
     marks["forward0"] = None
@@ -520,7 +523,7 @@ def _play(ctx: Context, sim: Sim, plan: Plan, cut: float, closing: str | None, a
         return sub_working_time(cal, received, -e)
 
     d = sim.dossier
-    last = None
+    last: dt.datetime | None = None
     for e, action in plan.items:
         if e > cut or (closing == "refuse" and action == "receive"):
             break
@@ -537,12 +540,13 @@ def _play(ctx: Context, sim: Sim, plan: Plan, cut: float, closing: str | None, a
             getattr(sim, action)(at)
         last = at
     if closing:
-        at = max(anchor, last + dt.timedelta(minutes=1))
+        # Every cut falls after the submission, so the loop has played at least that.
+        at = max(anchor, cast(dt.datetime, last) + dt.timedelta(minutes=1))
         getattr(sim, closing)(at)
 
 
 # --- the batch -----------------------------------------------------------------------------------
-def _quotas(count: int) -> list[int]:
+def _quotas(count: int) -> list[Status]:
     quotas = {status: int(share * count) for status, share in STATUS_SHARES.items()}
     if count >= 20:
         quotas = {status: max(1, n) for status, n in quotas.items()}
@@ -588,7 +592,7 @@ def _applicant(ctx: Context, spec, channel, ward: Ward | None) -> dict:
 def _new_sim(ctx: Context, seeded: SeededProcedure, target: int) -> Sim:
     rng = ctx.rng
     procedure, spec = seeded.procedure, seeded.spec
-    version = procedure.current_version
+    version = cast(ProcedureVersion, procedure.current_version)  # seeded procedures are published
     online_ok = procedure.online_level != Procedure.OnlineLevel.NONE
     if target in {S.NEW, S.REFUSED}:  # waiting at the desk: online or by post only
         if online_ok and (rng.random() < 0.8 or not procedure.accepts_postal):
@@ -706,7 +710,7 @@ def _file(sim: Sim, event: DossierEvent, kind: str, doc: dict | None, ctx: Conte
         "result": ctx.result_file,
     }[kind]
     if kind == "submission":
-        original = f"tai-lieu-{doc['id']}.pdf"
+        original = f"tai-lieu-{cast(dict, doc)['id']}.pdf"  # a submitted file has its document
         file_kind = FileKind.SUBMISSION
     elif kind == "supplement":
         original, file_kind = "bo-sung.pdf", FileKind.SUPPLEMENT
@@ -805,13 +809,13 @@ def dossiers_seed(
     now = ctx.now
     statuses = Counter(d.status for d in dossiers)
     soon = cal.add_working_days(now, settings.DUE_SOON_WORKING_DAYS)
-    active = [d for d in dossiers if d.status in ACTIVE_STATUSES and d.due_at]
+    due = [d.due_at for d in dossiers if d.status in ACTIVE_STATUSES and d.due_at]
     return {
         "created": len(dossiers),
         "events": len(events),
         "statuses": dict(sorted(statuses.items())),
         "timeliness": dict(Counter(d.timeliness for d in dossiers if d.timeliness)),
         "channels": dict(Counter(int(d.channel) for d in dossiers)),
-        "overdue": sum(1 for d in active if d.due_at < now),
-        "due_soon": sum(1 for d in active if now < d.due_at <= soon),
+        "overdue": sum(1 for due_at in due if due_at < now),
+        "due_soon": sum(1 for due_at in due if now < due_at <= soon),
     }

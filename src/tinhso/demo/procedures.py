@@ -10,7 +10,8 @@ Ward-level procedures are published once per demo ward, under that ward's agency
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -79,8 +80,9 @@ class P:
     days: str
     online: str = Procedure.OnlineLevel.FULL
     applicants: str = Procedure.Applicants.CITIZEN
-    docs: list = field(default_factory=list)
-    fees: list = field(default_factory=list)
+    # dataclasses.field: the attribute ``field`` above hides the bare name in this class body.
+    docs: list = dataclasses.field(default_factory=list)
+    fees: list = dataclasses.field(default_factory=list)
     result: str = ""
     legal: str = ""
     inter: tuple | None = None  # (agency key, step name): a step done at another agency
@@ -472,7 +474,9 @@ def _quantise(value: float) -> Decimal:
 def process_for(spec: P, agencies: dict[str, Agency]) -> list[tuple]:
     """The internal process of ``spec``: (name, role, at desk, other agency, budget)."""
     template = WARD_STEPS if spec.kind == "ward" else DEPARTMENT_STEPS
-    rows = [(name, role, at_desk, None, share) for name, role, at_desk, share in template]
+    rows: list[tuple[str, str, bool, Agency | None, float | None]] = [
+        (name, role, at_desk, None, share) for name, role, at_desk, share in template
+    ]
     if spec.inter:
         key, name = spec.inter
         rows.insert(2, (name, roles.SPECIALIST, False, agencies[key], INTER_SHARE))

@@ -13,13 +13,17 @@ Circular 01/2018/TT-VPCP), and the national status codes 1–10 (``constants.Sta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.workflow import Transition, TransitionTable
 from tinhso.dossiers.constants import Status
+
+if TYPE_CHECKING:
+    # A plain or a lazy (gettext_lazy) string, as the stubs type form and field labels.
+    from django_stubs_ext import StrOrPromise
 
 S = Status
 
@@ -96,7 +100,7 @@ class Param:
     name: str
     kind: ParamKind
     required: bool
-    label: str | Promise
+    label: StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,8 @@ class ActionSpec:
     role_bound: bool
     step_rule: StepRule
     params: tuple[Param, ...]
-    officer_label: str | Promise
-    citizen_label: str | Promise
+    officer_label: StrOrPromise
+    citizen_label: StrOrPromise
     public_comment: bool = False
     slip: str | None = None
     careful: bool = False

@@ -90,7 +90,7 @@ def dossier_list_for_applicant(user: User | AnonymousUser) -> QuerySet[Dossier]:
     return _base().filter(applicant=user)
 
 
-def dossier_list_for_user(user) -> QuerySet[Dossier]:
+def dossier_list_for_user(user: User | AnonymousUser) -> QuerySet[Dossier]:
     """The dossiers ``user`` may see: an officer those of their agency (all, for a province
     administrator), anyone else their own. (A dossier an officer registers for someone has no
     applicant account, so an officer never needs both.)"""

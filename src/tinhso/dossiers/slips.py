@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 import segno
 from django.conf import settings
@@ -123,7 +124,7 @@ def slips_available(dossier: Dossier, user) -> list[str]:
 
 # --- what each slip shows ------------------------------------------------------------------------
 def _agency_header(agency: Agency) -> dict:
-    if agency.parent_id:
+    if agency.parent is not None:
         upper = agency.parent.name
     elif agency.kind == Agency.Kind.PEOPLES_COMMITTEE:
         upper = ""
@@ -187,7 +188,8 @@ def _refusal(dossier: Dossier, extra: dict) -> dict:
 
 
 def _apology(dossier: Dossier, extra: dict) -> dict:
-    letter = extra.get("letter") or _letter(dossier, drafts=True)
+    # slip_context builds form 04 only when a letter is given or slip_available found one.
+    letter = cast(ApologyLetter, extra.get("letter") or _letter(dossier, drafts=True))
     officer = getattr(letter.issued_by, "officer", None) if letter.issued_by else None
     return {
         "agency": officer.agency if officer else dossier.current_agency,

@@ -7,13 +7,14 @@ that ``tinhso.dossiers.services.dossier_act`` dispatches to.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.models import User
-from tinhso.catalog.models import Field, Procedure
+from tinhso.catalog.models import Field, Procedure, ProcedureVersion
 from tinhso.catalog.selectors import procedure_list_for_officer
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.actions import SPECS, TRANSITIONS, ActionSpec, Param, ParamKind
@@ -265,7 +266,8 @@ class DeskRegistrationForm(forms.Form):
     def __init__(self, *args, procedure: Procedure, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
-        self.documents = procedure.current_version.documents
+        # The desk chooser offers published procedures only: each has a version in force.
+        self.documents = cast(ProcedureVersion, procedure.current_version).documents
         for doc in self.documents:
             self.fields[f"file_{doc['id']}"] = forms.FileField(
                 label=_("Scan of: %(name)s") % {"name": doc["name"]}, required=False

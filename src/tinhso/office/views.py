@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,12 +30,15 @@ from tinhso.core.errors import ConflictError, TransitionError
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.actions import SPECS
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Status
-from tinhso.dossiers.models import Dossier, DossierEvent
+from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile
 from tinhso.dossiers.slips import slips_available
 from tinhso.office import forms
 from tinhso.office.charts import bar_chart
 from tinhso.office.selectors import statistics_dossiers_cached
 from tinhso.org.selectors import officer_acts_for, officer_agency_id, officer_sees_all
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 MAX_PAGE = 200
@@ -239,7 +244,7 @@ SLIP_TITLES = {
 }
 
 
-def _slips(dossier: Dossier, user) -> list[tuple[str, str, str]]:
+def _slips(dossier: Dossier, user) -> list[tuple[str, StrOrPromise, str]]:
     """(number, title, url) of the one-stop forms that apply to the dossier now."""
     slips = []
     for number in slips_available(dossier, user):
@@ -251,6 +256,17 @@ def _slips(dossier: Dossier, user) -> list[tuple[str, str, str]]:
 
 def _file_url(dossier: Dossier, file) -> str | None:
     return _url_or_none("dossiers:file", dossier.pk, file.pk)
+
+
+@dataclass(frozen=True)
+class _EventRow:
+    """One line of the dossier's history: the event and the labels and links the page shows."""
+
+    event: DossierEvent
+    from_label: StrOrPromise
+    to_label: StrOrPromise
+    action_label: StrOrPromise
+    file_links: list[tuple[DossierFile, str | None]]
 
 
 def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> dict:
@@ -271,19 +287,19 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
                 "open": bool(bound and action in bound),
             }
         )
-    events = (
-        DossierEvent.objects.filter(dossier=dossier)
+    events = [
+        _EventRow(
+            event=event,
+            from_label=Status(event.from_status).label if event.from_status else "",
+            to_label=Status(event.to_status).label,
+            action_label=spec.officer_label if (spec := SPECS.get(event.action)) else event.action,
+            file_links=[(f, _file_url(dossier, f)) for f in event.files.all()],
+        )
+        for event in DossierEvent.objects.filter(dossier=dossier)
         .select_related("actor", "agency")
         .prefetch_related("files")
         .order_by("at", "pk")
-    )
-    events = list(events)
-    for event in events:
-        event.from_label = Status(event.from_status).label if event.from_status else ""
-        event.to_label = Status(event.to_status).label
-        spec = SPECS.get(event.action)
-        event.action_label = spec.officer_label if spec else event.action
-        event.file_links = [(f, _file_url(dossier, f)) for f in event.files.all()]
+    ]
     files = [(f, _file_url(dossier, f)) for f in dossier.files.all()]
     steps = []
     current = dossier.current_step

@@ -7,6 +7,7 @@ between HTTP and those, and turn every refusal into a message the citizen unders
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -49,7 +50,7 @@ from tinhso.portal.forms import (
 
 PAGE_SIZE = 20
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[int, str] = {
     Status.REFUSED: "badge-late",
     Status.SUPPLEMENT_REQUESTED: "badge-soon",
     Status.FINANCIAL_OBLIGATION: "badge-soon",
@@ -145,7 +146,7 @@ def document_template(request, pk: int, document_pk: int):
     """The blank form of a required document (public: it is a template, not a dossier)."""
     procedure = _procedure_or_404(pk)
     document = get_object_or_404(RequiredDocument, pk=document_pk, procedure=procedure)
-    if not document.template:
+    if not document.template.name:  # the same test as `not document.template`
         raise Http404
     name = document.template.name.rsplit("/", 1)[-1]
     return FileResponse(document.template.open("rb"), as_attachment=True, filename=name)
@@ -174,7 +175,7 @@ def _service_errors_to_form(form, error: ValidationError) -> None:
 @login_required
 def submit(request, pk: int):
     procedure = _procedure_or_404(pk)
-    if not procedure.is_online or procedure.current_version_id is None:
+    if not procedure.is_online or procedure.current_version is None:
         messages.error(request, _("This procedure cannot be submitted online."))
         return redirect("portal:procedure", pk=procedure.pk)
     documents = procedure.current_version.documents
@@ -315,8 +316,8 @@ def _slips(dossier: Dossier, user) -> list[dict]:
 
 def _dossier_page(request, dossier: Dossier, *, status: int = 200, **forms):
     allowed = services.dossier_allowed_actions(dossier=dossier, actor=request.user)
-    files = []
-    results = []
+    files: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
     for f in dossier.files.exclude(kind=FileKind.ATTACHMENT).order_by("uploaded_at", "pk"):
         entry = {"file": f, "url": _url_or_none("dossiers:file", dossier.pk, f.pk)}
         (results if f.kind == FileKind.RESULT else files).append(entry)

@@ -76,6 +76,8 @@ def described(procedure: Procedure) -> dict:
         "legal_basis",
         "is_active",
     ]
+    version = procedure.current_version
+    assert version is not None
     return {
         **{name: getattr(procedure, name) for name in plain},
         "field": (procedure.field.code, procedure.field.name),
@@ -91,11 +93,10 @@ def described(procedure: Procedure) -> dict:
                 "order", "name", "role__name", "agency__code", "at_desk", "budget_days"
             )
         ),
-        "version": {k: v for k, v in procedure.current_version.snapshot.items() if k != "documents"}
+        "version": {k: v for k, v in version.snapshot.items() if k != "documents"}
         | {
             "documents": [
-                {k: v for k, v in d.items() if k != "id"}
-                for d in procedure.current_version.snapshot["documents"]
+                {k: v for k, v in d.items() if k != "id"} for d in version.snapshot["documents"]
             ],
             "field_id": None,
         },

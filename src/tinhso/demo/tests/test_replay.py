@@ -109,12 +109,14 @@ def replay(seeded: Dossier) -> Dossier:
                     checklist=[d["id"] for d in docs],
                 )
                 continue
+            assert dossier is not None, "a history opens with the submission"
             if event.action == "receive" and dossier.status != Status.NEW:
                 continue  # received in the same request as the in-person submission
             params = _params(event, seeded, last_advance=bool(advances) and index == advances[-1])
             dossier = services.dossier_act(
                 dossier=dossier, action=event.action, actor=actor, **params
             )
+    assert dossier is not None, "a history opens with the submission"
     return Dossier.objects.get(pk=dossier.pk)
 
 

@@ -11,7 +11,7 @@ from tinhso.catalog.api.serializers import AgencyRefSerializer
 from tinhso.catalog.models import Procedure
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.actions import SPECS
-from tinhso.dossiers.constants import ApplicantKind, Delivery, Status
+from tinhso.dossiers.constants import ApplicantKind, Decision, Delivery, Status, Timeliness
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, Rating
 from tinhso.dossiers.selectors import event_for_applicant
 from tinhso.dossiers.slips import slip_available, user_is_officer_for
@@ -37,6 +37,10 @@ class DossierSerializer(serializers.ModelSerializer):
     current_agency = AgencyRefSerializer(read_only=True, help_text="Who handles it now.")
     is_overdue = serializers.BooleanField(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:dossier-detail", lookup_field="code")
+    # Empty ("") until the dossier is finished / decided.
+    timeliness = serializers.ChoiceField(
+        choices=Timeliness.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Dossier
@@ -72,7 +76,9 @@ class EventSerializer(serializers.ModelSerializer):
 
     actor_name = serializers.SerializerMethodField()
     to_status_label = serializers.CharField(source="get_to_status_display", read_only=True)
-    label = serializers.SerializerMethodField()
+    # The serializer's metaclass takes declared fields off the class, so a field may be named
+    # like a Field attribute (label, required); the stubs see the attribute.
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     comment = serializers.SerializerMethodField()
     slip_url = serializers.SerializerMethodField()
 
@@ -101,7 +107,8 @@ class EventSerializer(serializers.ModelSerializer):
     def _view(self, event) -> dict:
         """What the viewer reads of ``event``: an officer of the dossier everything, anyone else
         what the action's spec makes public (``selectors.event_for_applicant``)."""
-        cache = self.context.setdefault("_event_views", {})
+        # The context is the dict the serializer was given; the stubs type it read-only.
+        cache = self.context.setdefault("_event_views", {})  # type: ignore[attr-defined]
         if event.dossier_id not in cache:
             dossier = event.dossier
             officer = self.context.get("officer")
@@ -203,6 +210,7 @@ class DossierDetailSerializer(DossierSerializer):
     current_step = serializers.SerializerMethodField()
     assignee = serializers.SerializerMethodField()
     delivery_label = serializers.CharField(source="get_delivery_display", read_only=True)
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
     history = EventSerializer(source="events", many=True, read_only=True)
     files = FileSerializer(many=True, read_only=True)
     rating = serializers.SerializerMethodField()
@@ -492,10 +500,12 @@ class ActionSerializer(serializers.Serializer):
 
 
 class AllowedActionSerializer(serializers.Serializer):
+    # Declared fields leave the class (the metaclass collects them), so they may be named like
+    # Field attributes; the stubs see the attributes.
     action = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     parameters = serializers.ListField(child=serializers.CharField())
-    required = serializers.ListField(child=serializers.CharField())
+    required = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
 
 
 class AllowedActionsSerializer(serializers.Serializer):

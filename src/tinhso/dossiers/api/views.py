@@ -67,7 +67,9 @@ def uploads_check(uploads) -> None:
         try:
             upload_check(upload)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError({index: exc.messages}) from None
+            # Keyed by the file's index, as DRF's ListField keys its items' errors; the stubs
+            # allow str keys only.
+            raise serializers.ValidationError({index: exc.messages}) from None  # type: ignore[dict-item]
         finally:
             upload.seek(0)
 
