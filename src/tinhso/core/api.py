@@ -141,10 +141,11 @@ class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="A stable machine-readable code, e.g. `invalid`.")
     message = serializers.CharField(help_text="A sentence for people, in the request's language.")
     # The envelope's name for it, though Serializer.fields means the serializer's own fields.
-    fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
+    fields = serializers.JSONField(  # type: ignore[assignment]
         allow_null=True,
-        help_text="For validation errors: the messages of each field that failed.",
+        help_text="For validation errors: for each field that failed, a list of messages; for a "
+        "list field, an object of the failing items' positions to their messages "
+        '(e.g. `{"files": {"0": ["…"]}}`).',
     )
 
 
