@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import translation
 
 from tinhso.core.actors import SystemActor, actor_system_name, actor_user, system_actor
 from tinhso.core.errors import ConflictError, DomainError, TransitionError
@@ -83,8 +84,9 @@ TABLE = TransitionTable(
 
 def test_the_table_checks_each_action_against_the_state():
     assert TABLE.check("open", "new").target == "open"
-    with pytest.raises(TransitionError, match="“CLOSED”.*“Open”"):
+    with translation.override("en"), pytest.raises(TransitionError) as refused:
         TABLE.check("open", "closed")
+    assert "“CLOSED”" in str(refused.value) and "“Open”" in str(refused.value)
     with pytest.raises(TransitionError):
         TABLE.check("fly", "new")
     assert TABLE.actions_from("open") == ["close"]
