@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8000}
+# Links printed on slips (QR codes) and sent in messages point to this server's own port.
+export SITE_URL=${SITE_URL:-http://127.0.0.1:${PORT}}
 export STATIC_MANIFEST=${STATIC_MANIFEST:-0}
 .venv/bin/python manage.py db_worker --queue-name '*' &
 worker=$!

@@ -105,6 +105,9 @@ class Dossier(TimeStampedModel):
     due_at = models.DateTimeField(_("appointment"), null=True, blank=True, db_index=True)
     # ^ NgayHenTra
     step_due_at = models.DateTimeField(_("step due"), null=True, blank=True)
+    # The new appointment given by the latest apology letter (form 04). ``due_at`` itself never
+    # moves, so the dossier stays late in the statistics.
+    new_due_at = models.DateTimeField(_("new appointment"), null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # ^ NgayKetThucXuLy

@@ -148,6 +148,7 @@ TRACKING_COLUMNS = (
     "submitted_at",
     "received_at",
     "due_at",
+    "new_due_at",
     "finished_at",
     "returned_at",
     "closed_at",

@@ -948,6 +948,8 @@ def apology_issue(
     letter.issued_at = now
     letter.issued_by = actor
     letter.save()
+    dossier.new_due_at = new_due_at
+    _save(dossier)
     _record(
         dossier,
         action="apology",

@@ -149,7 +149,9 @@ class ApologyForm(forms.Form):
 
     reason = _text(_("Reason for the delay"))
     new_due_on = forms.DateField(
-        label=_("New appointment"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("New appointment"),
+        # A date input reads only ISO dates (YYYY-MM-DD), whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -179,10 +181,14 @@ class QueueFilterForm(forms.Form):
         empty_label=_("Any procedure"),
     )
     received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     received_to = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, user, **kwargs):

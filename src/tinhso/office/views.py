@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -234,7 +234,6 @@ def _get_dossier(user, pk: int) -> Dossier:
         raise Http404 from None
 
 
-# History entries that are not transitions of the workflow table.
 SLIP_TITLES = {
     "01": gettext_lazy("Receipt and appointment slip"),
     "02": gettext_lazy("Request to supplement the dossier"),
@@ -267,6 +266,7 @@ class _EventRow:
     to_label: StrOrPromise
     action_label: StrOrPromise
     file_links: list[tuple[DossierFile, str | None]]
+    actor_agency: str
 
 
 def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> dict:
@@ -294,9 +294,10 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
             to_label=Status(event.to_status).label,
             action_label=spec.officer_label if (spec := SPECS.get(event.action)) else event.action,
             file_links=[(f, _file_url(dossier, f)) for f in event.files.all()],
+            actor_agency=_officer_agency_name(event.actor),
         )
         for event in DossierEvent.objects.filter(dossier=dossier)
-        .select_related("actor", "agency")
+        .select_related("actor", "actor__officer__agency", "agency")
         .prefetch_related("files")
         .order_by("at", "pk")
     ]
@@ -309,9 +310,9 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
                 "number": index + 1,
                 "name": step["name"],
                 "budget_days": step["budget_days"],
-                "current": current is not None and index == dossier.step_index,
-                "done": index < dossier.step_index
-                or dossier.status in {Status.FINISHED, Status.RETURNED},
+                "current": (current is not None or dossier.status == Status.FINISHED)
+                and index == dossier.step_index,
+                "done": index < dossier.step_index or dossier.status == Status.RETURNED,
             }
         )
     return {
@@ -326,6 +327,12 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
         "action_forms": action_forms,
         "apology": _apology_context(dossier, user, bound=(bound or {}).get("apology")),
     }
+
+
+def _officer_agency_name(user: Any) -> str:
+    """The agency an officer works at ("" for a citizen), from the joined rows."""
+    officer = getattr(user, "officer", None) if user is not None else None
+    return officer.agency.name if officer is not None else ""
 
 
 def _may_apologise(dossier: Dossier, user) -> bool:
@@ -389,6 +396,9 @@ def dossier_action(request, pk: int, action: str):
                 request,
                 _("Done: %(action)s.") % {"action": SPECS[action].officer_label},
             )
+            if not selectors.dossier_list_for_officer(request.user).filter(pk=pk).exists():
+                # Handed on to another agency: this officer no longer sees it.
+                return redirect("office:queue")
             return redirect("office:dossier", pk=dossier.pk)
     dossier = _get_dossier(request.user, pk)
     context = _dossier_context(request, dossier, bound={action: form})

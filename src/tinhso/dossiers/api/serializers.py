@@ -59,6 +59,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "submitted_at",
             "received_at",
             "due_at",
+            "new_due_at",
             "finished_at",
             "returned_at",
             "closed_at",
@@ -280,6 +281,7 @@ class TrackingSerializer(serializers.ModelSerializer):
             "submitted_at",
             "received_at",
             "due_at",
+            "new_due_at",
             "finished_at",
             "returned_at",
             "closed_at",
@@ -287,6 +289,12 @@ class TrackingSerializer(serializers.ModelSerializer):
             "handling_agency",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "new_due_at": {
+                "help_text": "The new appointment given by the agency's apology letter (form 04) "
+                "when the dossier is late; `due_at` stays the legal appointment."
+            }
+        }
 
 
 _datetime = serializers.DateTimeField()
@@ -311,6 +319,7 @@ def tracking_payload(row: dict) -> dict:
         "submitted_at": when("submitted_at"),
         "received_at": when("received_at"),
         "due_at": when("due_at"),
+        "new_due_at": when("new_due_at"),
         "finished_at": when("finished_at"),
         "returned_at": when("returned_at"),
         "closed_at": when("closed_at"),

@@ -204,6 +204,7 @@ def test_tracking_shows_progress_and_nothing_personal(world, dossiers):
         "submitted_at",
         "received_at",
         "due_at",
+        "new_due_at",
         "finished_at",
         "returned_at",
         "closed_at",

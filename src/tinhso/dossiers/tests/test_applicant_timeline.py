@@ -123,3 +123,25 @@ def test_officers_read_every_comment_in_the_api(world):
     citizen = api_client(world.citizen).get(f"/api/v1/dossiers/{dossier.code}/").json()
     assert officer["history"][-1]["comment"] == "Nội bộ"
     assert citizen["history"][-1]["comment"] == ""
+
+
+def test_the_new_appointment_of_an_apology_reaches_the_applicant_and_the_public(world, client):
+    with time_machine.travel(at(2, 9), tick=False):
+        late = submit_online(world)
+        late = services.dossier_receive(dossier=late, actor=world.clerk, checklist=checklist(late))
+    with time_machine.travel(LATE, tick=False):
+        letter = services.apology_draft(dossier=late)
+        services.apology_issue(
+            letter=letter, actor=world.clerk, reason="Chờ xác minh", new_due_at=at(20, 9).date()
+        )
+    late = Dossier.objects.get(pk=late.pk)
+    assert late.new_due_at is not None and late.due_at < late.new_due_at
+    assert late.new_due_at.date().isoformat() == "2026-11-20"
+    client.force_login(world.citizen)
+    assert "20/11/2026" in client.get(f"/ho-so-cua-toi/{late.pk}/").content.decode()
+    assert "20/11/2026" in client.get("/ho-so-cua-toi/").content.decode()
+    client.logout()
+    assert "20/11/2026" in client.get("/tra-cuu/", {"code": late.code}).content.decode()
+    tracked = api_client().get(f"/api/v1/tracking/{late.code}/").json()
+    assert tracked["new_due_at"].startswith("2026-11-20")
+    assert tracked["due_at"] < tracked["new_due_at"]
