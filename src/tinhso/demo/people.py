@@ -174,6 +174,12 @@ def logins_table() -> str:
     rows.append((CITIZEN[0], "Công dân", f"{CITIZEN[2]} / {CITIZEN[3]}"))
     width = max(len(row[0]) for row in rows) + 2
     role_width = max(len(row[1]) for row in rows) + 2
-    return "\n".join(
+    lines = [
         f"    {username:<{width}}{role:<{role_width}}{where}" for username, role, where in rows
+    ]
+    lines.append(
+        "    Mỗi cơ quan khác cũng có cán bộ <mã cơ quan>.<vai trò>: ví dụ ward1.motcua, "
+        "ward1.chuyenvien, ward1.lanhdao (UBND phường: Đăng ký khai sinh, chứng thực…), "
+        "ca.chuyenvien (Công an); danh sách đủ ở /admin/."
     )
+    return "\n".join(lines)
