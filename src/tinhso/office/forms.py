@@ -111,6 +111,8 @@ def _param_field(param: Param, dossier: Dossier) -> forms.Field:
         )
         if index < len(dossier.steps):
             field.queryset = officers_for_step(dossier, index)
+            if kind == ParamKind.OFFICER_NEXT:
+                field.help_text = _("Next step: %(step)s.") % {"step": dossier.steps[index]["name"]}
         return field
     if kind == ParamKind.EARLIER_STEP:
         return forms.TypedChoiceField(
