@@ -7,11 +7,19 @@ PORT=${PORT:-8000}
 # Links printed on slips (QR codes) and sent in messages point to this server's own port.
 export SITE_URL=${SITE_URL:-http://127.0.0.1:${PORT}}
 export STATIC_MANIFEST=${STATIC_MANIFEST:-0}
-.venv/bin/python manage.py db_worker --queue-name '*' &
+# The task worker exits when the database goes away (a restart, a failover): run it again, so
+# notifications and scheduled work resume by themselves (tasks wait in the database meanwhile).
+supervise() {
+  while true; do
+    "$@" || echo "serve.sh: '$*' stopped (exit $?); starting it again" >&2
+    sleep "${RESTART_DELAY:-5}"
+  done
+}
+supervise .venv/bin/python manage.py db_worker --queue-name '*' &
 worker=$!
 # The scheduler enqueues periodic tasks (apology drafts, due-soon reminders, notification
 # retries) for the worker; running two is safe: each due run is claimed once in the database.
-.venv/bin/python manage.py run_scheduler &
+supervise .venv/bin/python manage.py run_scheduler &
 scheduler=$!
 trap 'kill $worker $scheduler 2>/dev/null' EXIT
 cat <<MSG

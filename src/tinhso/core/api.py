@@ -5,7 +5,7 @@ import math
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,15 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         # Conflicts, illegal transitions and other refusals of the domain (core.errors).
         return _error(exc.code, exc.message, status.HTTP_409_CONFLICT)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is restarting or unreachable: nothing was written; try again shortly.
+        response = _error(
+            "unavailable",
+            _("The service is briefly unavailable. Nothing was saved; please try again."),
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = "5"
+        return response
     if isinstance(exc, DataError):
         # A value the database cannot hold (a NUL character, a number out of range): the
         # caller's input, not a server fault. The transaction around the write has rolled back.

@@ -19,7 +19,9 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
             message = _("The address contains an invalid character.")
-            if request.path.startswith(API_PREFIX):
+            # Machines (the API, gateway callbacks) read JSON; browsers ask for HTML.
+            wants_html = "text/html" in request.META.get("HTTP_ACCEPT", "")
+            if request.path.startswith(API_PREFIX) or not wants_html:
                 return error_json("invalid", message, 400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)

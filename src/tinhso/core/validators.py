@@ -24,9 +24,11 @@ from django.utils.translation import gettext_lazy as _
 _SEPARATORS = re.compile(r"[\s.]+")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]+")
 
-ID_NUMBER = re.compile(r"^(\d{12}|\d{9}|\d{10}(-\d{3})?)$")
-PERSONAL_ID = re.compile(r"^(\d{12}|\d{9})$")
-PHONE = re.compile(r"^(0[35789]\d{8}|02\d{9})$")
+# ASCII digits only (``\d`` would take Arabic-Indic or full-width digits, which no gateway or
+# register reads and which would let one number be registered twice); whole value only.
+ID_NUMBER = re.compile(r"[0-9]{12}|[0-9]{9}|[0-9]{10}(-[0-9]{3})?")
+PERSONAL_ID = re.compile(r"[0-9]{12}|[0-9]{9}")
+PHONE = re.compile(r"0[35789][0-9]{8}|02[0-9]{9}")
 
 
 def normalise_id_number(value: str | None) -> str:
@@ -53,7 +55,7 @@ class PatternValidator:
 
     def __call__(self, value: str) -> None:
         pattern, normalise, message, code = _RULES[self.name]
-        if value and not pattern.match(normalise(value)):
+        if value and not pattern.fullmatch(normalise(value)):
             raise ValidationError(message, code=code)
 
     def __eq__(self, other: object) -> bool:

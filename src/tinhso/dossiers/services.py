@@ -57,6 +57,9 @@ from tinhso.org.selectors import officer_acts_for, officer_agency_id
 
 __all__ = ["ConflictError", "TransitionError", "step_agency_id"]
 
+# The largest amount a dossier holds (VND; ``Dossier.fee_amount`` is a 32-bit column).
+MAX_AMOUNT = 2_147_483_647
+
 
 # --- dossier codes -------------------------------------------------------------------------------
 def dossier_code_allocate(*, agency: Agency, day: dt.date) -> str:
@@ -509,8 +512,11 @@ def dossier_receive(
 ) -> Dossier:
     """Receive a dossier after checking it against the required documents (form 01)."""
     dossier = _begin(dossier, Action.RECEIVE, actor, expected_version)
-    required = {doc["id"] for doc in dossier.procedure_version.documents if doc["required"]}
-    checklist = list(checklist or [])
+    documents = dossier.procedure_version.documents
+    required = {doc["id"] for doc in documents if doc["required"]}
+    # Only the procedure's own documents, each once: the list is bounded by the procedure.
+    known = {doc["id"] for doc in documents}
+    checklist = sorted({item for item in (checklist or []) if item in known})
     missing = required - set(checklist)
     if missing:
         names = [d["name"] for d in dossier.procedure_version.documents if d["id"] in missing]
@@ -554,7 +560,8 @@ def dossier_request_supplement(
     _require(reason, _("Say what the applicant must supplement."))
     dossier = _begin(dossier, Action.REQUEST_SUPPLEMENT, actor, expected_version)
     known = {doc["name"] for doc in dossier.procedure_version.documents}
-    names = [name for name in (document_names or []) if name]
+    # Each required document once, in the order given: the list is bounded by the procedure.
+    names = list(dict.fromkeys(name for name in (document_names or []) if name))
     if set(names) - known:
         raise ValidationError(_("Choose documents this procedure asks for."))
     data = effects.request_supplement(dossier, at=_local_now(), document_names=names)
@@ -717,7 +724,7 @@ def dossier_request_payment(
     expected_version: int | None = None,
 ) -> Dossier:
     """Ask the applicant to pay a fee or financial obligation (VND); the clock stops."""
-    if not isinstance(amount, int) or amount <= 0:
+    if not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
         raise ValidationError(_("Enter the amount to pay."))
     dossier = _begin(dossier, Action.REQUEST_PAYMENT, actor, expected_version)
     data = effects.request_payment(dossier, at=_local_now(), amount=amount)

@@ -75,10 +75,14 @@ def channel_for(kind: str) -> Channel:
 
 def callback_token(provider: str) -> str:
     """The secret in a gateway's delivery-report URL: ``NOTIFY_<PROVIDER>_CALLBACK_TOKEN``, or
-    derived from ``SECRET_KEY`` so that callbacks work with nothing configured."""
+    derived from ``SECRET_KEY`` so that callbacks work with nothing else configured. With the
+    public default ``SECRET_KEY`` anyone could compute it, so then there is none (``""``) and
+    every report is refused until the operator sets a secret key or a token."""
     configured = getattr(settings, f"NOTIFY_{provider.upper()}_CALLBACK_TOKEN", "")
     if configured:
-        return configured
+        return str(configured)
+    if settings.SECRET_KEY == settings.DEFAULT_SECRET_KEY:
+        return ""
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"tinhso.notify.callback:{provider}".encode(), hashlib.sha256).hexdigest()[
         :40
@@ -86,9 +90,11 @@ def callback_token(provider: str) -> str:
 
 
 def callback_url(provider: str) -> str:
-    return settings.SITE_URL + reverse(
-        f"notify:{provider}_report", kwargs={"token": callback_token(provider)}
-    )
+    """Where the gateway posts delivery reports; ``""`` while no secret token can be made."""
+    token = callback_token(provider)
+    if not token:
+        return ""
+    return settings.SITE_URL + reverse(f"notify:{provider}_report", kwargs={"token": token})
 
 
 @channels.register("email")
@@ -159,8 +165,9 @@ class EsmsChannel(Channel):
             "IsUnicode": "1" if _unicode(message.body) else "0",
             "Sandbox": "1" if settings.NOTIFY_ESMS_SANDBOX else "0",
             "RequestId": message.reference,
-            "CallbackUrl": callback_url("esms"),
         }
+        if url := callback_url("esms"):
+            payload["CallbackUrl"] = url
         try:
             answer = post_json(settings.NOTIFY_ESMS_URL, payload)
         except HttpError as error:

@@ -36,14 +36,17 @@ def _answer(status: int, code: str) -> JsonResponse:
 def _guard(request: HttpRequest, provider: str, token: str) -> JsonResponse | None:
     if rate_limit_hit(f"notify-report:{client_ip(request)}", settings.NOTIFY_CALLBACK_RATE_LIMIT):
         return _answer(429, "throttled")
-    if not hmac.compare_digest(token.encode(), callback_token(provider).encode()):
+    expected = callback_token(provider)
+    if not expected:  # no secret to check against (see channels.callback_token)
+        return _answer(403, "not_configured")
+    if not hmac.compare_digest(token.encode(), expected.encode()):
         logger.warning("Forged %s delivery report from %s", provider, client_ip(request))
         return _answer(403, "forbidden")
     return None
 
 
 def _record(provider: str, message_id: str, delivered: bool | None, status: str) -> JsonResponse:
-    if not message_id or len(message_id) > 64:
+    if not message_id or len(message_id) > 64 or "\x00" in message_id + status:
         return _answer(404, "unknown_message")
     try:
         delivery = delivery_report_record(
@@ -83,7 +86,7 @@ def speedsms_report(request: HttpRequest, token: str) -> JsonResponse:
         return refused
     try:
         report = json.loads(request.body or b"{}")
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # deeply nested JSON included
         return _answer(400, "invalid")
     if not isinstance(report, dict) or report.get("type", "report") != "report":
         return _answer(400, "invalid")

@@ -20,7 +20,7 @@ from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.actions import SPECS, TRANSITIONS, ActionSpec, Param, ParamKind
 from tinhso.dossiers.constants import ApplicantKind, Channel, Delivery, Status
 from tinhso.dossiers.models import Dossier
-from tinhso.dossiers.services import step_agency_id
+from tinhso.dossiers.services import MAX_AMOUNT, step_agency_id
 from tinhso.org.models import Agency
 from tinhso.org.selectors import agencies_visible_to
 
@@ -124,7 +124,7 @@ def _param_field(param: Param, dossier: Dossier) -> forms.Field:
             ],
         )
     if kind == ParamKind.AMOUNT:
-        return forms.IntegerField(label=label, min_value=1, max_value=10**12, required=required)
+        return forms.IntegerField(label=label, min_value=1, max_value=MAX_AMOUNT, required=required)
     if kind == ParamKind.REFERENCE:
         return forms.CharField(label=label, required=required, max_length=100)
     if kind == ParamKind.DELIVERY:

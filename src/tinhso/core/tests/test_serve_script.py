@@ -28,3 +28,24 @@ def test_an_operator_set_site_url_wins():
         check=True,
     )
     assert out.stdout == "https://dichvucong.cantho.gov.vn"
+
+
+def test_the_worker_and_scheduler_are_started_again_when_they_stop(tmp_path):
+    """db_worker exits when the database goes away; serve.sh runs it again."""
+    runs = tmp_path / "runs"
+    script = (
+        'eval "$(sed -n \'/^supervise()/,/^}/p\' "$1")"; '
+        f"supervise /bin/bash -c 'echo run >> {runs}; exit 3' & pid=$!; "
+        "sleep 1; kill $pid"
+    )
+    subprocess.run(  # noqa: S603
+        ["/bin/bash", "-c", script, "bash", str(SERVE)],
+        env={"RESTART_DELAY": "0.2", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=20,
+    )
+    assert runs.read_text().count("run") >= 3
+    assert "supervise .venv/bin/python manage.py db_worker" in SERVE.read_text()
+    assert "supervise .venv/bin/python manage.py run_scheduler" in SERVE.read_text()

@@ -11,7 +11,14 @@ from tinhso.catalog.api.serializers import AgencyRefSerializer
 from tinhso.catalog.models import Procedure
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.actions import SPECS
-from tinhso.dossiers.constants import ApplicantKind, Decision, Delivery, Status, Timeliness
+from tinhso.dossiers.constants import (
+    ApplicantKind,
+    Decision,
+    Delivery,
+    FileKind,
+    Status,
+    Timeliness,
+)
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, Rating
 from tinhso.dossiers.selectors import event_for_applicant
 from tinhso.dossiers.slips import slip_available, user_is_officer_for
@@ -213,7 +220,7 @@ class DossierDetailSerializer(DossierSerializer):
     delivery_label = serializers.CharField(source="get_delivery_display", read_only=True)
     decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
     history = EventSerializer(source="events", many=True, read_only=True)
-    files = FileSerializer(many=True, read_only=True)
+    files = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
 
     class Meta(DossierSerializer.Meta):
@@ -235,6 +242,15 @@ class DossierDetailSerializer(DossierSerializer):
             "rating",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(FileSerializer(many=True))
+    def get_files(self, dossier) -> list:
+        """Officers of the dossier see every file; the applicant not the officers' internal
+        attachments (as on the portal)."""
+        files = dossier.files.all()
+        if not self.context.get("officer"):
+            files = [f for f in files if f.kind != FileKind.ATTACHMENT]
+        return list(FileSerializer(files, many=True, context=self.context).data)
 
     @extend_schema_field(StepRefSerializer(allow_null=True))
     def get_current_step(self, dossier) -> dict | None:
@@ -459,6 +475,7 @@ class ActionSerializer(serializers.Serializer):
     checklist = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
+        max_length=100,
         help_text="receive: ids of the required documents checked at the desk.",
     )
     reason = serializers.CharField(
@@ -470,6 +487,7 @@ class ActionSerializer(serializers.Serializer):
     document_names = serializers.ListField(
         child=serializers.CharField(max_length=500),
         required=False,
+        max_length=100,
         help_text="request_supplement: names of the required documents to supplement.",
     )
     comment = serializers.CharField(

@@ -27,12 +27,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from tinhso.core import errors
 from tinhso.core.api import ScopedThrottle, error_responses
+from tinhso.core.parsers import JSONParser
 from tinhso.core.uploads import upload_check
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.actions import OFFERED, SPECS
@@ -189,7 +190,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
     throttle_scope = "submission"
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # multipart first: files
 
     def get_throttles(self):
         return [ScopedThrottle()] if self.action == "create" else []

@@ -85,3 +85,31 @@ def test_a_server_error_under_the_api_answers_in_the_envelope(rf):
     assert response.status_code == 500 and response["Content-Type"] == "application/json"
     assert json.loads(response.content)["error"]["code"] == "error"
     assert server_error(rf.get("/ho-so-cua-toi/"))["Content-Type"].startswith("text/html")
+
+
+def test_deeply_nested_json_is_a_bad_request_not_a_server_error(world):
+    from tinhso.dossiers.tests.api_helpers import api_client
+
+    body = "[" * 100_000
+    for client, url in (
+        (api_client(), "/api/v1/auth/token/"),
+        (api_client(world.clerk), "/api/v1/dossiers/"),
+    ):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, url
+        assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_database_outage_answers_503_in_json(world, monkeypatch):
+    from django.db import OperationalError
+
+    from tinhso.dossiers import selectors
+    from tinhso.dossiers.tests.api_helpers import api_client
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(selectors, "dossier_tracking_row", down)
+    response = api_client().get("/api/v1/tracking/X-1/")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json()["error"]["code"] == "unavailable"

@@ -28,6 +28,8 @@ ID_NUMBERS = [
     ("092090001234-001", False, False),
     ("0101234567-01", False, False),
     ("số CCCD", False, False),
+    ("०९२०९०००१२३४", False, False),  # Devanagari digits: no register reads them
+    ("09209000123\n", False, False),
 ]
 PHONES = [
     ("0912345678", True),
@@ -42,6 +44,8 @@ PHONES = [
     ("09123456789", False),
     ("1912345678", False),
     ("điện thoại", False),
+    ("09١٢٣٤٥٦٧٨", False),  # Arabic-Indic digits: no gateway delivers to them
+    ("０９１２３４５６７８", False),  # full-width digits
 ]
 
 

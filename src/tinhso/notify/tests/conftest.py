@@ -9,6 +9,12 @@ import pytest
 PAYLOADS = Path(__file__).parent / "payloads"
 
 
+@pytest.fixture(autouse=True)
+def _secret_key(settings):
+    # Callback tokens are derived only from a secret key an operator set (channels.callback_token).
+    settings.SECRET_KEY = "test-secret-key-for-notify-" + "x" * 40
+
+
 def payload(name: str) -> dict:
     return json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
 

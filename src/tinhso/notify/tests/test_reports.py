@@ -1,5 +1,7 @@
 """Delivery reports: a good callback is recorded, a forged or unknown one changes nothing."""
 
+import hashlib
+import hmac
 import json
 
 import pytest
@@ -122,3 +124,27 @@ def test_a_database_failure_answers_503_not_500(client, settings, gateway, monke
     monkeypatch.setattr("tinhso.notify.views.delivery_report_record", broken)
     response = client.get(esms_url(), {"SMSID": ESMS_ID, "SendStatus": "5"})
     assert response.status_code == 503 and response.json()["code"] == "try_again"
+
+
+def test_with_the_public_default_secret_key_no_callback_token_exists(settings, client):
+    """Anyone can compute an HMAC of the published default key: refuse every report then."""
+    settings.SECRET_KEY = settings.DEFAULT_SECRET_KEY
+    assert callback_token("esms") == "" and callback_token("speedsms") == ""
+    forged = hmac.new(
+        settings.DEFAULT_SECRET_KEY.encode(), b"tinhso.notify.callback:esms", hashlib.sha256
+    ).hexdigest()[:40]
+    response = client.get(esms_url(forged), {"SMSID": "1", "SendStatus": "5"})
+    assert response.status_code == 403 and response.json()["code"] == "not_configured"
+    settings.NOTIFY_ESMS_CALLBACK_TOKEN = "operator-chosen-token-1234567890"
+    assert callback_token("esms") == "operator-chosen-token-1234567890"
+
+
+def test_deeply_nested_json_is_a_bad_report_not_a_server_error(client):
+    body = b"[" * 100_000
+    response = client.post(speedsms_url(), body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+def test_a_nul_in_a_message_id_is_refused_in_json_not_a_retry(client):
+    response = client.get(esms_url(), {"SMSID": "12\x0034", "SendStatus": "5"})
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
