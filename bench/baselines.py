@@ -19,7 +19,6 @@ from tinhso.catalog.models import Procedure
 from tinhso.core.models import AuditLog
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, IdempotencyKey
 from tinhso.dossiers.services import dossier_code_allocate
-from tinhso.dossiers.tasks import dossier_notify
 
 _procedures: dict[str, Procedure] = {}
 
@@ -36,7 +35,8 @@ def submit(request):
 
     A real submission writes: the day's counter (the gap-free code), the dossier, its first
     history event, one file row per document with the file itself in storage, the audit row,
-    the Idempotency-Key row and the notification task row. So does this view, with none of the
+    and the Idempotency-Key row (since the domain events, a submission enqueues no notification:
+    the applicant is told when the desk receives it). So does this view, with none of the
     parsing, validation, permission checks or serialisation around them.
     """
     if request.method != "POST":
@@ -88,9 +88,6 @@ def submit(request):
             IdempotencyKey.objects.create(
                 user=user, key=uuid.uuid4().hex, request_hash="0", dossier=dossier
             )
-        transaction.on_commit(
-            lambda: dossier_notify.enqueue(dossier_id=dossier.pk, action="submit")
-        )
     return JsonResponse({"code": dossier.code}, status=201)
 
 

@@ -30,10 +30,6 @@ def _when(moment: dt.datetime | None) -> str:
 
 def applicant_event(action: str, to_status: int | None) -> str | None:
     """The notification event for a history action, or ``None`` (nothing to tell)."""
-    from tinhso.dossiers.constants import Status
-
-    if action == "approve" and to_status == Status.FINISHED:
-        return "dossier.result_ready"  # approving at the last step finishes the dossier
     return APPLICANT_EVENTS.get(action)
 
 
