@@ -630,8 +630,8 @@ raised through RATE_TRACKING / RATE_SUBMISSION / RATE_ANON / TRACKING_RATE_LIMIT
 
 Baselines (`bench/baselines.py`, mounted at /bench/ by `bench.settings`): submission =
 the same inserts as a real submission by plain ORM create with no checks (token lookup, the day's
-counter, dossier, event, file row with the file in storage, audit row, Idempotency-Key row,
-notification task row); tracking = one indexed SELECT by code returned as JSON. p95/p99 are the
+counter, dossier, event, file row with the file in storage, audit row, Idempotency-Key row;
+until 2026-11-29 also a notification task row, which submissions no longer write); tracking = one indexed SELECT by code returned as JSON. p95/p99 are the
 worst round's.
 
 ## Commands
