@@ -8,4 +8,5 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from tinhso.notify import channels, tasks  # noqa: F401  (registers plugins and the schedule)
+        from tinhso.notify import tasks  # noqa: F401  (puts its jobs on the schedule)
+        from tinhso.notify.contrib import demo, email, esms, speedsms  # noqa: F401  (plugins)

@@ -1,0 +1,1 @@
+"""The notification channel plugins, one module each (imported by ``NotifyConfig.ready``)."""

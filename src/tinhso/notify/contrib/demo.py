@@ -1,0 +1,29 @@
+"""The demo channel: needs no credentials, sends nothing, shows in the admin what would go out."""
+
+from __future__ import annotations
+
+from tinhso.notify.channels import Channel, Message, SendResult, channels
+from tinhso.notify.constants import ChannelKind
+from tinhso.notify.privacy import mask_address
+
+
+@channels.register("demo")
+class DemoChannel(Channel):
+    """Sends nothing: stores the message for the admin. Works for SMS and e-mail alike."""
+
+    kind = ChannelKind.SMS
+
+    def send(self, message: Message) -> SendResult:
+        from tinhso.notify.models import Delivery, DemoMessage
+
+        delivery = (
+            Delivery.objects.filter(uuid=message.reference).first() if message.reference else None
+        )
+        demo = DemoMessage.objects.create(
+            delivery=delivery,
+            channel=delivery.channel if delivery else self.kind,
+            address_masked=mask_address(message.address),
+            subject=message.subject,
+            body=message.body,
+        )
+        return SendResult(provider_message_id=f"demo-{demo.pk}", delivered=True)
