@@ -1,14 +1,23 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Event(models.TextChoices):
     """The events a message is sent for. New apps add theirs here (and a default template)."""
 
-    DOSSIER_RECEIVED = "dossier.received", _("Dossier received")
-    DOSSIER_SUPPLEMENT_REQUESTED = "dossier.supplement_requested", _("Supplement requested")
-    DOSSIER_PAYMENT_REQUESTED = "dossier.payment_requested", _("Payment requested")
-    DOSSIER_RESULT_READY = "dossier.result_ready", _("Result ready")
+    # Labels in their own context: the same English words name dossier statuses and actions,
+    # whose official Vietnamese differs (status 5 is "Yêu cầu bổ sung giấy tờ").
+    DOSSIER_RECEIVED = "dossier.received", pgettext_lazy("notification", "Dossier received")
+    DOSSIER_SUPPLEMENT_REQUESTED = (
+        "dossier.supplement_requested",
+        pgettext_lazy("notification", "Supplement requested"),
+    )
+    DOSSIER_PAYMENT_REQUESTED = (
+        "dossier.payment_requested",
+        pgettext_lazy("notification", "Payment requested"),
+    )
+    DOSSIER_RESULT_READY = "dossier.result_ready", pgettext_lazy("notification", "Result ready")
     DOSSIER_APOLOGY = "dossier.apology", _("Apology for a late dossier")
     DOSSIER_DUE_SOON = "dossier.due_soon", _("Dossier due soon (officers)")
 
