@@ -57,3 +57,16 @@ def test_the_admin_refuses_a_broken_template():
     form = NotificationTemplateForm(data=data, instance=template)
     assert not form.is_valid()
     assert "body_vi" in form.errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_default_templates_come_back_after_a_flush():
+    """Browser tests (and any TransactionTestCase) flush the database between tests; the
+    default templates must not be lost with the migration's data."""
+    from django.core.management import call_command
+
+    from tinhso.notify.constants import Event
+    from tinhso.notify.models import NotificationTemplate
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(NotificationTemplate.objects.values_list("event", flat=True)) == set(Event.values)
