@@ -402,7 +402,15 @@ def dossier_action(request, pk: int, action: str):
             return redirect("office:dossier", pk=dossier.pk)
     dossier = _get_dossier(request.user, pk)
     context = _dossier_context(request, dossier, bound={action: form})
-    messages.error(request, _("The action was not carried out: see the form below."))
+    if any(item["action"] == action for item in context["action_forms"]):
+        messages.error(request, _("The action was not carried out: see the form below."))
+    else:  # not offered to this officer now: there is no form below, so say why here
+        reasons = " ".join(str(error) for error in form.non_field_errors()) or _(
+            "This action is not available to you at this step."
+        )
+        messages.error(
+            request, _("The action was not carried out: %(reason)s") % {"reason": reasons}
+        )
     return render(request, "office/dossier.html", context, status=400)
 
 

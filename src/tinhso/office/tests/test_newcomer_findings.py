@@ -75,3 +75,16 @@ def test_fees_are_grouped_in_thousands(client, world):
     dossier = services.dossier_request_payment(dossier=dossier, actor=world.head, amount=200_000)
     client.force_login(world.head)
     assert "200.000 đ" in _page(client, dossier)
+
+
+def test_an_action_not_offered_says_why_instead_of_pointing_to_a_missing_form(client, world):
+    dossier = walk_to_processing(world, submit_online(world))  # at the specialist's step
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("office:dossier_action", args=[dossier.pk, "approve"]),
+        {"approve-expected_version": dossier.version},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "xem biểu mẫu bên dưới" not in body
+    assert "Bước này do vai trò khác thực hiện" in body
