@@ -74,7 +74,8 @@ def sample_pdf() -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    # Some size, as a comment after the header (nothing may follow the last startxref).
+    out = bytearray(b"%PDF-1.4\n% padding " + b"x" * 2000 + b"\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -87,7 +88,6 @@ def sample_pdf() -> bytes:
         len(objects) + 1,
         xref,
     )
-    out += b"% padding " + b"x" * 2000 + b"\n%%EOF\n"
     return bytes(out)
 
 

@@ -238,6 +238,8 @@ OFFICE_CLOSE = env_str("OFFICE_CLOSE", "17:00")
 # A dossier is "due soon" when its deadline is within this many working days.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 1)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# An uploaded image larger than this many pixels is refused before it is decoded.
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 TRACKING_RATE_LIMIT = env_str("TRACKING_RATE_LIMIT", "30/m")
 LOGIN_RATE_LIMIT_IP = env_str("LOGIN_RATE_LIMIT_IP", "20/10m")
 LOGIN_RATE_LIMIT_LOGIN = env_str("LOGIN_RATE_LIMIT_LOGIN", "5/10m")

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from tinhso.core.uploads import download_name
 from tinhso.dossiers.constants import FileKind
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.selectors import dossier_user_can_see
@@ -44,7 +45,8 @@ def file_download(request, pk: int, file_pk: int):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=record.original_name or f"{record.sha256[:12]}{record.extension}",
+        # Named with the checked type's extension, whatever the upload was called.
+        filename=download_name(record.original_name or record.sha256[:12], record.extension),
         content_type=record.content_type,
     )
     response["Cache-Control"] = NO_STORE
