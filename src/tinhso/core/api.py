@@ -2,7 +2,12 @@
 
 import math
 
-from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError
@@ -35,7 +40,7 @@ def exception_handler(exc, context):
         )
         response["Retry-After"] = "5"
         return response
-    if isinstance(exc, DataError):
+    if isinstance(exc, DataError | OverflowError):
         # A value the database cannot hold (a NUL character, a number out of range): the
         # caller's input, not a server fault. The transaction around the write has rolled back.
         return _error(
@@ -46,7 +51,7 @@ def exception_handler(exc, context):
             ),
             status.HTTP_400_BAD_REQUEST,
         )
-    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         return _error(
             "too_large", _("The request is too large."), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
         )

@@ -19,8 +19,9 @@ from tinhso.core.api import error_responses
 
 class ProcedureFilterSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    field = serializers.IntegerField(required=False, min_value=1)
-    agency = serializers.IntegerField(required=False, min_value=1)
+    # Ids are 64-bit signed integers in every database.
+    field = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    agency = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     online = serializers.BooleanField(required=False, default=False)
 
 

@@ -113,3 +113,30 @@ def test_a_database_outage_answers_503_in_json(world, monkeypatch):
     response = api_client().get("/api/v1/tracking/X-1/")
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert response.json()["error"]["code"] == "unavailable"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/procedures/?agency=9223372036854775808",
+        "/api/v1/procedures/?field=99999999999999999999999",
+        "/api/v1/agencies/9223372036854775808/",
+        "/api/v1/fields/99999999999999999999999/",
+    ],
+)
+def test_ids_beyond_64_bits_are_a_client_error_in_json(url):
+    response = api_client().get(url)
+    assert 400 <= response.status_code < 500, response.status_code
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_too_many_files_is_refused_in_json(world, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.4") for i in range(5)]
+    response = api_client(world.citizen).post(
+        "/api/v1/dossiers/", {"documents": files}, format="multipart"
+    )
+    assert response.status_code in (400, 413)
+    assert response["Content-Type"].startswith("application/json")
