@@ -20,7 +20,7 @@ def _upload(content: bytes, name: str = "to-khai.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
 
 
-def _codes(content: bytes, name: str = "to-khai.pdf") -> str:
+def _codes(content: bytes, name: str = "to-khai.pdf") -> str | None:
     with pytest.raises(ValidationError) as refused:
         upload_check(_upload(content, name))
     return refused.value.code
