@@ -7,7 +7,9 @@ dossier and file numbers cannot be probed.
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import AuthenticationFailed
 
+from tinhso.accounts.authentication import TokenAuthentication
 from tinhso.core.uploads import download_name
 from tinhso.dossiers.constants import FileKind
 from tinhso.dossiers.models import Dossier
@@ -23,7 +25,22 @@ from tinhso.dossiers.slips import (
 NO_STORE = "private, no-store"
 
 
+def _token_user(request) -> None:
+    """Let the API's clients follow the ``download_url`` the API gives them: a request with
+    ``Authorization: Token <key>`` and no session is that token's user (a bad token is
+    nobody, so the answer stays 404)."""
+    if request.user.is_authenticated or not request.META.get("HTTP_AUTHORIZATION"):
+        return
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return
+    if found is not None:
+        request.user = found[0]
+
+
 def _dossier_for(request, pk: int) -> Dossier:
+    _token_user(request)
     dossier = Dossier.objects.select_related("procedure_version").filter(pk=pk).first()
     if dossier is None or not dossier_user_can_see(request.user, dossier):
         raise Http404

@@ -67,3 +67,24 @@ def test_the_applicant_does_not_see_officers_internal_attachments_in_the_api(wor
     officer = api_client(world.clerk).get(f"/api/v1/dossiers/{dossier.code}/").json()
     assert "to-trinh-noi-bo.pdf" not in [f["original_name"] for f in citizen["files"]]
     assert "to-trinh-noi-bo.pdf" in [f["original_name"] for f in officer["files"]]
+
+
+def test_the_download_url_of_the_api_works_with_the_apis_own_token(world):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    dossier = submit_online(world)
+    token = Token.objects.create(user=world.citizen)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    detail = client.get(f"/api/v1/dossiers/{dossier.code}/").json()
+    url = detail["files"][0]["download_url"]
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert 'filename="' in response["Content-Disposition"]
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert stranger.get(url).status_code == 404
+    other = Token.objects.create(user=world.other_citizen)
+    stranger.credentials(HTTP_AUTHORIZATION=f"Token {other.key}")
+    assert stranger.get(url).status_code == 404
