@@ -25,3 +25,19 @@ class RejectNulMiddleware:
                 return error_json("invalid", message, 400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in person (pages and API:
+    they carry personal data) unless the view chose its own, so no shared cache or browser
+    history keeps them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
