@@ -271,7 +271,8 @@ PROVINCE_PLACE = env_str("PROVINCE_PLACE", "")
 # --- Notifications (tinhso.notify) and the scheduler (tinhso.scheduler) ------------------------
 # Channel plugins: "email" (Django's mail backend), "esms", "speedsms", or "demo" (sends nothing,
 # shows the message in the admin).
-NOTIFY_EMAIL_BACKEND = env_str("NOTIFY_EMAIL_BACKEND", "email")
+# "demo" until an operator configures mail: messages show in the admin, never in the console log.
+NOTIFY_EMAIL_BACKEND = env_str("NOTIFY_EMAIL_BACKEND", "demo")
 NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "demo")
 # Seconds to wait after the 1st, 2nd… failed attempt; after the last the delivery is given up.
 NOTIFY_RETRY_DELAYS = [

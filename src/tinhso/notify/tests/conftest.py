@@ -13,6 +13,9 @@ PAYLOADS = Path(__file__).parent / "payloads"
 def _secret_key(settings):
     # Callback tokens are derived only from a secret key an operator set (channels.callback_token).
     settings.SECRET_KEY = "test-secret-key-for-notify-" + "x" * 40
+    # The e-mail plugin itself (the default is the demo channel until mail is configured);
+    # pytest-django's locmem mail backend keeps what it sends.
+    settings.NOTIFY_EMAIL_BACKEND = "email"
 
 
 def payload(name: str) -> dict:

@@ -43,3 +43,15 @@ def test_an_unknown_plugin_is_a_configuration_error(settings):
     settings.NOTIFY_SMS_BACKEND = "nope"
     with pytest.raises(ImproperlyConfigured, match="known: demo, email, esms, speedsms"):
         channel_for("sms")
+
+
+def test_with_nothing_configured_no_message_reaches_the_console_log():
+    """Messages name people: until an operator configures mail, e-mails go to the demo channel
+    (shown in the admin), not to Django's console backend (the server's log)."""
+    import os
+
+    if "NOTIFY_EMAIL_BACKEND" in os.environ:
+        return
+    from tinhso import settings as defaults
+
+    assert defaults.NOTIFY_EMAIL_BACKEND == "demo" and defaults.NOTIFY_SMS_BACKEND == "demo"
