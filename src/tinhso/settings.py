@@ -263,6 +263,8 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # An uploaded image larger than this many pixels is refused before it is decoded.
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 TRACKING_RATE_LIMIT = env_str("TRACKING_RATE_LIMIT", "30/m")
+# Writes by one account on the portal (submissions, supplements, withdrawals, ratings, settings).
+PORTAL_WRITE_RATE_LIMIT = env_str("PORTAL_WRITE_RATE_LIMIT", "10/m")
 LOGIN_RATE_LIMIT_IP = env_str("LOGIN_RATE_LIMIT_IP", "20/10m")
 LOGIN_RATE_LIMIT_LOGIN = env_str("LOGIN_RATE_LIMIT_LOGIN", "5/10m")
 # The place line of printed forms ("Cần Thơ, ngày …"); derived from PROVINCE_NAME when empty.

@@ -28,7 +28,7 @@ from tinhso.catalog import selectors as catalog_selectors
 from tinhso.catalog.models import Procedure, RequiredDocument
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, TransitionError
-from tinhso.core.ratelimit import client_ip, rate_limit_hit, rate_parse
+from tinhso.core.ratelimit import client_ip, rate_limit_hit, rate_parse, ratelimit
 from tinhso.dossiers import selectors as dossier_selectors
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, FileKind, Status
@@ -162,6 +162,23 @@ def _submit_initial(user) -> dict:
     }
 
 
+def _too_many_writes(request):
+    response = render(request, "portal/429.html", status=429)
+    response["Retry-After"] = str(rate_parse(settings.PORTAL_WRITE_RATE_LIMIT)[1])
+    return response
+
+
+# Every write a signed-in person makes on the portal (submit, supplement, withdraw, rate, their
+# settings) counts against one limit per account, in the cache all processes share (Redis).
+write_limited = ratelimit(
+    rate=lambda: settings.PORTAL_WRITE_RATE_LIMIT,
+    key=lambda request: f"user:{request.user.pk}",
+    group="portal-write",
+    methods=("POST",),
+    response=_too_many_writes,
+)
+
+
 def _service_errors_to_form(form, error: ValidationError) -> None:
     """Put a service's refusal next to the field it is about, or on top of the form."""
     if hasattr(error, "error_dict"):
@@ -173,6 +190,7 @@ def _service_errors_to_form(form, error: ValidationError) -> None:
 
 @never_cache
 @login_required
+@write_limited
 def submit(request, pk: int):
     procedure = _procedure_or_404(pk)
     if not procedure.is_online or procedure.current_version is None:
@@ -365,6 +383,7 @@ def _refusal_message(error) -> str:
 
 @login_required
 @require_POST
+@write_limited
 def dossier_supplement(request, pk: int):
     dossier = _my_dossier_or_404(request, pk)
     form = SupplementForm(request.POST, request.FILES)
@@ -395,6 +414,7 @@ def dossier_supplement(request, pk: int):
 
 @never_cache
 @login_required
+@write_limited
 def dossier_withdraw(request, pk: int):
     dossier = _my_dossier_or_404(request, pk)
     if request.method == "POST":
@@ -429,6 +449,7 @@ def dossier_withdraw(request, pk: int):
 
 @login_required
 @require_POST
+@write_limited
 def dossier_rate(request, pk: int):
     dossier = _my_dossier_or_404(request, pk)
     form = RatingForm(request.POST)
@@ -470,6 +491,7 @@ def _page_language(request) -> str:
 
 @never_cache
 @login_required
+@write_limited
 def notification_settings(request):
     """The signed-in person's own choices (never anyone else's: there is no id in the URL)."""
     user = request.user

@@ -374,3 +374,15 @@ def test_a_procedure_for_organisations_only_offers_that_kind(client, world):
     )
     assert response.status_code == 302
     assert Dossier.objects.get().organisation_name == "Công ty TNHH An Bình"
+
+
+def test_one_account_cannot_flood_the_portal_with_submissions(client, world, settings):
+    """40 submissions in 4 seconds once went through the web form."""
+    settings.PORTAL_WRITE_RATE_LIMIT = "3/m"
+    client.force_login(world.citizen)
+    url = reverse("portal:submit", args=[world.procedure.pk])
+    answers = [client.post(url, {}).status_code for _ in range(5)]
+    assert answers[:3] == [400, 400, 400]  # invalid forms, but counted
+    assert answers[3:] == [429, 429]
+    client.force_login(world.other_citizen)  # per account: someone else is not blocked
+    assert client.post(url, {}).status_code == 400
