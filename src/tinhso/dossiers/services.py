@@ -53,7 +53,7 @@ from tinhso.dossiers.models import (
 )
 from tinhso.dossiers.signals import dossier_event
 from tinhso.org.models import Agency
-from tinhso.org.selectors import officer_acts_for, officer_agency_id
+from tinhso.org.selectors import officer_acts_for, officer_agency_id, officer_sees_all
 
 __all__ = ["ConflictError", "TransitionError", "step_agency_id"]
 
@@ -86,7 +86,6 @@ def _local_now() -> dt.datetime:
 
 
 # Which agency an actor works for is decided once, in org (a system actor works for none).
-_officer_agency_id = officer_agency_id
 
 
 def _require(text: str, message: Any) -> None:
@@ -109,11 +108,11 @@ def _check(dossier: Dossier, action: str, actor: Any) -> ActionSpec:
     if not actor.has_perm(spec.permission):
         raise PermissionDenied(_("Your role does not allow this action."))
     system = is_system(actor)
-    if not system and not actor.has_perm("dossiers.view_all_agencies"):
+    if not system and not officer_sees_all(actor):
         wanted = (
             dossier.receiving_agency_id if spec.where == Where.DESK else dossier.current_agency_id
         )
-        if _officer_agency_id(actor) != wanted:
+        if not officer_acts_for(actor, wanted):
             raise PermissionDenied(_("This dossier is not handled by your agency."))
     if spec.where == Where.STEP and dossier.steps:
         _check_step(dossier, spec, actor, system)
@@ -125,9 +124,7 @@ def _check_applicant(dossier: Dossier, spec: ActionSpec, actor: Any) -> None:
         return
     # At the desk an officer records the applicant's supplement or withdrawal request.
     if spec.recorded_at_desk and actor.has_perm("dossiers.receive_dossier"):
-        if actor.has_perm("dossiers.view_all_agencies") or (
-            _officer_agency_id(actor) == dossier.receiving_agency_id
-        ):
+        if officer_sees_all(actor) or (officer_acts_for(actor, dossier.receiving_agency_id)):
             return
     raise PermissionDenied(_("Only the applicant may do this."))
 
@@ -938,9 +935,7 @@ def apology_issue(
         raise PermissionDenied(_("Please sign in."))
     if not actor.has_perm("dossiers.process_dossier"):
         raise PermissionDenied(_("Your role does not allow this action."))
-    if not actor.has_perm("dossiers.view_all_agencies") and (
-        _officer_agency_id(actor) != dossier.current_agency_id
-    ):
+    if not officer_sees_all(actor) and (not officer_acts_for(actor, dossier.current_agency_id)):
         raise PermissionDenied(_("This dossier is not handled by your agency."))
     if letter.status != ApologyLetter.Status.DRAFT:
         raise TransitionError(_("This apology letter has already been issued."))

@@ -49,6 +49,7 @@ from tinhso.dossiers.api.serializers import (
 )
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, Status
 from tinhso.dossiers.models import Dossier, DossierEvent
+from tinhso.org.selectors import officer_is_scoped
 
 User = get_user_model()
 
@@ -234,8 +235,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         user = self.request.user
         return {
             **super().get_serializer_context(),
-            "officer": selectors.officer_agency_id(user) is not None
-            or selectors.officer_sees_all(user),
+            "officer": officer_is_scoped(user),
         }
 
     def _receipt(self, dossier: Dossier, **kwargs) -> Response:
