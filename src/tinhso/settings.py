@@ -195,7 +195,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tinhso.core.api.AutoSchema",
+    # JSON only, as the schema says: no HTML (browsable API) under /api/; /api/docs/ is for people.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "tinhso.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
@@ -222,12 +224,15 @@ SPECTACULAR_SETTINGS = {
         "stable (`invalid`, `not_found`, `conflict`, `invalid_transition`, "
         "`idempotency_key_reused`, `throttled`…), `message` is for people, in the language "
         "of `Accept-Language` (Vietnamese by default, or English), and `fields` maps each "
-        "invalid field to its messages.\n\n"
+        "invalid field to its list of messages, an item of a list by its dotted path "
+        "(`files.0`). Every operation declares every error it can answer, each in this "
+        "envelope; every answer is JSON.\n\n"
         "**Submitting** a dossier takes an `Idempotency-Key` header: retrying with the same "
         "key never creates a second dossier.\n\n"
         "**Acting** on a dossier takes the `version` you last read as `expected_version`; "
         "a dossier changed meanwhile answers 409 `conflict`.\n\n"
-        "Times are ISO 8601 with the province's offset; lists take `limit` and `offset`."
+        "Times are ISO 8601 with the province's offset; lists take `limit` and `offset`; an "
+        "optional query parameter sent empty is as if it were not sent."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -17,6 +17,8 @@ urlpatterns = [
 ]
 
 # Under /api/ these answer in the API's JSON error envelope (tinhso.core.api).
+handler400 = "tinhso.core.api.bad_request"
+handler403 = "tinhso.core.api.permission_denied"
 handler404 = "tinhso.core.api.not_found"
 handler500 = "tinhso.core.api.server_error"
 

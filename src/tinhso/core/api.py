@@ -16,9 +16,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import defaults
-from drf_spectacular import generators
+from drf_spectacular import generators, openapi
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
@@ -70,7 +71,7 @@ def exception_handler(exc, context):
     detail = response.data
     fields = None
     if isinstance(exc, exceptions.ValidationError):
-        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        fields = error_fields(detail)
         message = _first_message(detail)
     elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         # DRF formats the wait into its msgid, so it is never translated: do it here.
@@ -90,6 +91,30 @@ def exception_handler(exc, context):
     code = getattr(exc, "default_code", "error")
     response.data = {"error": {"code": code, "message": str(message), "fields": fields}}
     return response
+
+
+def error_fields(detail) -> dict[str, list[str]]:
+    """DRF's validation detail, flattened to one list of messages per field: a nested field or a
+    list's item is named by its dotted path (``{"files": {"0": ["…"]}}`` becomes
+    ``{"files.0": ["…"]}``), a lone message becomes a list, and messages about no field go
+    under ``non_field_errors``. One shape for every error, as the schema declares it."""
+    fields: dict[str, list[str]] = {}
+
+    def walk(path: str, value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{path}.{key}" if path else str(key), item)
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, dict | list | tuple):
+                    walk(f"{path}.{index}" if path else str(index), item)
+                else:
+                    walk(path, item)
+        else:
+            fields.setdefault(path or api_settings.NON_FIELD_ERRORS_KEY, []).append(str(value))
+
+    walk("", detail)
+    return fields
 
 
 def _first_message(detail) -> str:
@@ -126,6 +151,20 @@ def not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request, exception):
+    """``handler400``: a request Django refuses before any view (e.g. a suspicious one)."""
+    if request.path.startswith(API_PREFIX):
+        return error_json("invalid", exceptions.ParseError.default_detail, 400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    """``handler403``: a refusal raised outside the API's views, still in the envelope."""
+    if request.path.startswith(API_PREFIX):
+        return error_json("permission_denied", exceptions.PermissionDenied.default_detail, 403)
+    return defaults.permission_denied(request, exception)
+
+
 def server_error(request):
     """``handler500``: the API's clients parse JSON even when the server fails."""
     if request.path.startswith(API_PREFIX):
@@ -155,11 +194,12 @@ class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="A stable machine-readable code, e.g. `invalid`.")
     message = serializers.CharField(help_text="A sentence for people, in the request's language.")
     # The envelope's name for it, though Serializer.fields means the serializer's own fields.
-    fields = serializers.JSONField(  # type: ignore[assignment]
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
         allow_null=True,
-        help_text="For validation errors: for each field that failed, a list of messages; for a "
-        "list field, an object of the failing items' positions to their messages "
-        '(e.g. `{"files": {"0": ["…"]}}`).',
+        help_text="For validation errors: the messages of each field that failed. An item of a "
+        "list or a nested field is named by its dotted path (`files.0`: the first file); "
+        "`non_field_errors` holds the messages about no one field.",
     )
 
 
@@ -167,20 +207,95 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
+# What each error status means, for every operation that can answer it (``AutoSchema``).
+ERROR_DESCRIPTIONS = {
+    400: "The request is invalid (a parameter, the body, or a control character in the "
+    "address): `error.fields` says what to fix.",
+    401: "The token is missing, wrong or expired: send `Authorization: Token <key>`.",
+    403: "The caller may not do this (or, signed in by session, the CSRF token is missing).",
+    404: "Not found, or not visible to the caller.",
+    406: "The `Accept` header asks for something other than JSON.",
+    409: "The resource changed meanwhile (`conflict`) or the action is not allowed in its "
+    "current state.",
+    413: "The request is too large (its body, its files or its number of fields).",
+    415: "The body's `Content-Type` is not one this operation reads.",
+    422: "The idempotency key was already used with another payload.",
+    429: "Too many requests: retry after the `Retry-After` header's seconds.",
+    500: "The server failed; nothing was saved. The error is logged for the operators.",
+    503: "The service (its database) is briefly unavailable; nothing was saved: retry after "
+    "the `Retry-After` header's seconds.",
+}
+
+
 def error_responses(*codes: int) -> dict:
-    """``extend_schema(responses=...)`` entries describing the structured errors."""
-    descriptions = {
-        400: "The request is invalid: `error.fields` says what to fix.",
-        401: "Sign in or send `Authorization: Token <key>`.",
-        403: "The caller may not do this.",
-        404: "Not found, or not visible to the caller.",
-        409: "The dossier changed meanwhile (`conflict`) or the action is not allowed now.",
-        422: "The idempotency key was already used with another payload.",
-        429: "Too many requests: retry after the `Retry-After` header's seconds.",
-    }
+    """``extend_schema(responses=...)`` entries for errors particular to one operation (a
+    conflict, a reused idempotency key); ``AutoSchema`` adds those every operation can give."""
     return {
-        code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes
+        code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+        for code in codes
     }
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema of one operation, with every error answer the platform can give
+    it, in the error envelope, so that the schema is honest about what a client receives:
+
+    - every operation: 400 (a control character in the address, a malformed query or body),
+      406 (``Accept`` other than JSON), 413 (too large, too many fields), 500 and 503 (the
+      database is down; with ``Retry-After``);
+    - an operation whose path has a parameter: 404;
+    - an operation with a body: 415 (an unreadable ``Content-Type``);
+    - a view that authenticates: 401 (a wrong or missing token), and 403 for writes (CSRF, when
+      signed in by session);
+    - a throttled view: 429 (with ``Retry-After``).
+
+    The answers particular to one operation (409, 422, 403 of a refused action) stay in its
+    ``extend_schema`` (``error_responses``)."""
+
+    def platform_errors(self) -> set[int]:
+        codes = {400, 406, 413, 500, 503}
+        if "{" in self.path:
+            codes.add(404)
+        if self.method in {"POST", "PUT", "PATCH"}:
+            codes.add(415)
+        authenticators = self.view.get_authenticators()
+        if authenticators:
+            codes.add(401)
+            writes = self.method not in permissions.SAFE_METHODS
+            if writes and any(isinstance(a, SessionAuthentication) for a in authenticators):
+                codes.add(403)
+        if self.view.get_throttles():
+            codes.add(429)
+        return codes
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            # An optional filter or page parameter sent empty (`?received_to=`, as an HTML form
+            # sends an empty field) is as if it were not sent (DRF's reading of query strings);
+            # a repeated one (`status`) must name its values.
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "query" and not parameter.get("required"):
+                if schema.get("type") != "array":
+                    parameter["allowEmptyValue"] = True
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self.platform_errors():
+            if str(code) not in responses:
+                error = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+                responses[str(code)] = self._get_response_for_code(error, str(code))
+        return dict(sorted(responses.items()))
+
+    def _get_response_headers_for_code(self, status_code, direction="response"):
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        if status_code in {"429", "503"}:
+            headers.setdefault(
+                "Retry-After",
+                {"schema": {"type": "integer"}, "description": "Seconds to wait."},
+            )
+        return headers
 
 
 class SchemaGenerator(generators.SchemaGenerator):

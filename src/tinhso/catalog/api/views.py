@@ -1,7 +1,6 @@
 """The public catalogue, read-only: fields, agencies and procedures."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -18,27 +17,28 @@ from tinhso.core.api import error_responses
 
 
 class ProcedureFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    """The procedure list's filters: they check the query and document it (the schema's
+    parameters are these fields, with their bounds)."""
+
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Words of the name or code; accents optional (“dang ky khai sinh”).",
+    )
     # Ids are 64-bit signed integers in every database.
-    field = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    agency = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    online = serializers.BooleanField(required=False, default=False)
-
-
-PROCEDURE_FILTERS = [
-    OpenApiParameter(
-        "q",
-        OpenApiTypes.STR,
-        description="Words of the name or code; accents optional (“dang ky khai sinh”).",
-    ),
-    OpenApiParameter("field", OpenApiTypes.INT, description="Field id (see /fields/)."),
-    OpenApiParameter(
-        "agency", OpenApiTypes.INT, description="Implementing agency id (see /agencies/)."
-    ),
-    OpenApiParameter(
-        "online", OpenApiTypes.BOOL, description="Only procedures that can be submitted online."
-    ),
-]
+    field = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Field id (see /fields/)."
+    )
+    agency = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Implementing agency id (see /agencies/).",
+    )
+    online = serializers.BooleanField(
+        required=False, default=False, help_text="Only procedures that can be submitted online."
+    )
 
 
 class _Public(APIView):
@@ -76,7 +76,7 @@ class AgencyViewSet(_Public, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         summary="Search the procedures",
         tags=["catalogue"],
-        parameters=PROCEDURE_FILTERS,
+        parameters=[ProcedureFilterSerializer],
         responses={200: ProcedureSerializer(many=True), **error_responses(400)},
     ),
     retrieve=extend_schema(

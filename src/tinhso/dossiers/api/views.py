@@ -128,33 +128,6 @@ ORDERINGS = ["submitted_at", "-submitted_at", "received_at", "-received_at", "du
 CODE = OpenApiParameter(
     "code", OpenApiTypes.STR, OpenApiParameter.PATH, description="The dossier code."
 )
-LIST_FILTERS = [
-    OpenApiParameter(
-        "status",
-        OpenApiTypes.INT,
-        many=True,
-        enum=Status.values,
-        description="National status code(s); repeat to give several.",
-    ),
-    OpenApiParameter("procedure", OpenApiTypes.STR, description="Procedure code."),
-    OpenApiParameter(
-        "received_from", OpenApiTypes.DATE, description="Received on or after (local date)."
-    ),
-    OpenApiParameter(
-        "received_to", OpenApiTypes.DATE, description="Received on or before (local date)."
-    ),
-    OpenApiParameter(
-        "ordering",
-        OpenApiTypes.STR,
-        enum=ORDERINGS,
-        description="Sort order; newest submissions first by default.",
-    ),
-    OpenApiParameter(
-        "overdue",
-        OpenApiTypes.BOOL,
-        description="true: only dossiers past their appointment; false: none of them.",
-    ),
-]
 ACTION_DOC = "\n".join(
     f"- `{name}`: {', '.join(f'`{p}`' for p in params) or 'no parameters'}"
     + (f" (required: {', '.join(f'`{p}`' for p in required)})" if required else "")
@@ -163,12 +136,30 @@ ACTION_DOC = "\n".join(
 
 
 class DossierFilterSerializer(serializers.Serializer):
-    status = serializers.MultipleChoiceField(choices=Status.choices, required=False)
-    procedure = serializers.CharField(required=False, max_length=40)
-    received_from = serializers.DateField(required=False)
-    received_to = serializers.DateField(required=False)
-    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-    ordering = serializers.ChoiceField(choices=ORDERINGS, required=False)
+    """The dossier list's filters: they check the query and document it (the schema's
+    parameters are these fields)."""
+
+    status = serializers.MultipleChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="National status code(s); repeat to give several.",
+    )
+    procedure = serializers.CharField(required=False, max_length=40, help_text="Procedure code.")
+    received_from = serializers.DateField(
+        required=False, help_text="Received on or after (local date)."
+    )
+    received_to = serializers.DateField(
+        required=False, help_text="Received on or before (local date)."
+    )
+    overdue = serializers.BooleanField(
+        required=False,
+        help_text="true: only dossiers past their appointment; false: none of them.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=ORDERINGS,
+        required=False,
+        help_text="Sort order; newest submissions first by default.",
+    )
 
 
 @extend_schema_view(
@@ -176,7 +167,7 @@ class DossierFilterSerializer(serializers.Serializer):
         summary="Dossiers the caller may see",
         description="A citizen sees their own dossiers; an officer those of their agency.",
         tags=["dossiers"],
-        parameters=LIST_FILTERS,
+        parameters=[DossierFilterSerializer],
         responses={200: DossierSerializer(many=True), **error_responses(400, 401)},
     ),
     retrieve=extend_schema(

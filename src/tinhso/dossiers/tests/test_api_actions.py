@@ -228,7 +228,7 @@ def test_a_bad_file_for_finish_writes_nothing(world, settings):
         language="en",
     )
     assert response.status_code == 400
-    assert "files" in response.json()["error"]["fields"]
+    assert list(response.json()["error"]["fields"]) == ["files.0"]
     assert "not a PDF, JPEG or PNG" in response.json()["error"]["message"]
     response = act(world.doc_clerk, dossier, "finish", language="en")
     assert set(response.json()["error"]["fields"]) == {"files"}

@@ -10,6 +10,7 @@ from tinhso.dossiers.constants import Channel, FileKind, Status
 from tinhso.dossiers.models import Dossier, DossierCounter, DossierFile, IdempotencyKey
 from tinhso.dossiers.tests.api_helpers import api_client, submission
 from tinhso.testing.files import MINIMAL_PDF, fake_pdf_upload, png_upload
+from tinhso.testing.openapi import assert_conforms
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +242,7 @@ def test_an_overlong_key_is_refused(world, settings):
 def _bad(world, settings, data, field, *, language="en", format="multipart"):
     response = api_client(world.citizen, language).post("/api/v1/dossiers/", data, format=format)
     assert response.status_code == 400, response.content
+    assert_conforms(response)
     error = response.json()["error"]
     assert error["code"] == "invalid"
     assert field in error["fields"], error
@@ -282,7 +284,7 @@ def test_files_and_ids_must_pair_up(world, settings):
 def test_wrong_types(world, settings):
     data = submission(world.procedure)
     data["document_ids"] = ["first", "second"]
-    _bad(world, settings, data, "document_ids")
+    _bad(world, settings, data, "document_ids.0")
     _bad(world, settings, submission(world.procedure, applicant_kind="martian"), "applicant_kind")
     _bad(world, settings, submission(world.procedure, applicant_ward="abc"), "applicant_ward")
     _bad(world, settings, submission(world.procedure, applicant_ward=10**20), "applicant_ward")
@@ -340,7 +342,7 @@ def test_an_oversized_form_is_413(world, settings):
 def test_an_executable_renamed_to_pdf_is_refused(world, settings):
     data = submission(world.procedure)
     data["documents"][1] = fake_pdf_upload("giay-chung-sinh.pdf")
-    error = _bad(world, settings, data, "documents")
+    error = _bad(world, settings, data, "documents.1")
     assert "not a PDF, JPEG or PNG" in error["message"]
     assert "giay-chung-sinh.pdf" in error["message"]
 
@@ -352,7 +354,7 @@ def test_a_huge_file_is_refused(world, settings):
     huge = MINIMAL_PDF[:-6] + b"0" * (1024 * 1024 + 10) + b"%%EOF\n"
     data = submission(world.procedure)
     data["documents"][0] = SimpleUploadedFile("big.pdf", huge, content_type="application/pdf")
-    error = _bad(world, settings, data, "documents")
+    error = _bad(world, settings, data, "documents.0")
     assert "larger than 1 MB" in error["message"]
 
 
@@ -378,10 +380,11 @@ def test_validation_errors_speak_the_requests_language(world, settings):
     assert en["message"] == "There is no published procedure with this code."
     data = submission(world.procedure)
     data["document_ids"] = ["một", "hai"]
-    vi = _bad(world, settings, data, "document_ids", language="vi")
-    assert vi["fields"]["document_ids"] == {
-        "0": ["Cần một số nguyên hợp lệ."],
-        "1": ["Cần một số nguyên hợp lệ."],
+    vi = _bad(world, settings, data, "document_ids.0", language="vi")
+    # Each item of a list field by its position (one shape: field name to messages).
+    assert vi["fields"] == {
+        "document_ids.0": ["Cần một số nguyên hợp lệ."],
+        "document_ids.1": ["Cần một số nguyên hợp lệ."],
     }
 
 
