@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from tinhso.core.calendar import get_calendar
 from tinhso.dossiers.actions import SPECS
-from tinhso.dossiers.constants import ACTIVE_STATUSES, Status
-from tinhso.dossiers.models import Dossier, DossierEvent
+from tinhso.dossiers.constants import ACTIVE_STATUSES, FileKind, Status
+from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile
 from tinhso.org.selectors import officer_agency_id, officer_is_scoped, officer_sees_all
 
 if TYPE_CHECKING:
@@ -202,6 +202,26 @@ def event_for_applicant(event: DossierEvent, slips: Collection[str]) -> dict[str
         "comment": event.comment if spec.public_comment else "",
         "slip": spec.slip if spec.slip in slips else None,
     }
+
+
+# The files the applicant sees: what they handed in (the submission and its supplements) and the
+# result once the dossier is finished; the officers' own attachments (a report sent on with
+# ``forward``) stay inside the agencies. The portal's page, the API's detail and the download
+# view all ask here, as they ask ``event_for_applicant`` for the history.
+APPLICANT_FILE_KINDS = frozenset({FileKind.SUBMISSION, FileKind.SUPPLEMENT, FileKind.RESULT})
+RESULT_SHOWN_IN = frozenset({Status.FINISHED, Status.RETURNED})
+
+
+def file_shown_to_applicant(file: DossierFile, dossier: Dossier) -> bool:
+    """Whether the applicant (or anyone who is not an officer of the dossier) sees ``file``."""
+    if file.kind not in APPLICANT_FILE_KINDS:
+        return False
+    return file.kind != FileKind.RESULT or dossier.status in RESULT_SHOWN_IN
+
+
+def dossier_files_for_applicant(dossier: Dossier) -> list[DossierFile]:
+    """The dossier's files the applicant sees, oldest first (prefetched ``files`` are used)."""
+    return [f for f in dossier.files.all() if file_shown_to_applicant(f, dossier)]
 
 
 def dossier_timeline_for_applicant(dossier: Dossier) -> list[dict[str, Any]]:

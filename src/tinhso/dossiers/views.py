@@ -11,9 +11,8 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from tinhso.accounts.authentication import TokenAuthentication
 from tinhso.core.uploads import download_name
-from tinhso.dossiers.constants import FileKind
 from tinhso.dossiers.models import Dossier
-from tinhso.dossiers.selectors import dossier_user_can_see
+from tinhso.dossiers.selectors import dossier_user_can_see, file_shown_to_applicant
 from tinhso.dossiers.slips import (
     FORMS,
     OFFICER_ONLY_FORMS,
@@ -49,11 +48,14 @@ def _dossier_for(request, pk: int) -> Dossier:
 
 @require_GET
 def file_download(request, pk: int, file_pk: int):
-    """Stream one file of the dossier as an attachment. Officers' internal attachments are for
-    officers only."""
+    """Stream one file of the dossier as an attachment. Officers of the dossier get any; anyone
+    else only those ``selectors.file_shown_to_applicant`` allows (not the officers' internal
+    attachments)."""
     dossier = _dossier_for(request, pk)
     record = get_object_or_404(dossier.files, pk=file_pk)
-    if record.kind == FileKind.ATTACHMENT and not user_is_officer_for(request.user, dossier):
+    if not file_shown_to_applicant(record, dossier) and not user_is_officer_for(
+        request.user, dossier
+    ):
         raise Http404
     try:
         handle = record.file.open("rb")

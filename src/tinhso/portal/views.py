@@ -336,10 +336,9 @@ def _dossier_page(request, dossier: Dossier, *, status: int = 200, **forms):
     allowed = services.dossier_allowed_actions(dossier=dossier, actor=request.user)
     files: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
-    for f in dossier.files.exclude(kind=FileKind.ATTACHMENT).order_by("uploaded_at", "pk"):
+    for f in dossier_selectors.dossier_files_for_applicant(dossier):
         entry = {"file": f, "url": _url_or_none("dossiers:file", dossier.pk, f.pk)}
         (results if f.kind == FileKind.RESULT else files).append(entry)
-    show_results = dossier.status in {Status.FINISHED, Status.RETURNED}
     rating = Rating.objects.filter(dossier=dossier).first()
     can_rate = dossier.status == Status.RETURNED and rating is None
     version = {"expected_version": dossier.version}
@@ -349,7 +348,7 @@ def _dossier_page(request, dossier: Dossier, *, status: int = 200, **forms):
         "flag": _flag(dossier, _due_soon_limit()),
         "timeline": _timeline(dossier),
         "files": files,
-        "results": results if show_results else [],
+        "results": results,
         "slips": _slips(dossier, request.user),
         "supplement_request": _supplement_request(dossier),
         "can_supplement": "supplement" in allowed,

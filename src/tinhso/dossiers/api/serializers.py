@@ -15,12 +15,11 @@ from tinhso.dossiers.constants import (
     ApplicantKind,
     Decision,
     Delivery,
-    FileKind,
     Status,
     Timeliness,
 )
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, Rating
-from tinhso.dossiers.selectors import event_for_applicant
+from tinhso.dossiers.selectors import dossier_files_for_applicant, event_for_applicant
 from tinhso.dossiers.slips import slip_available, user_is_officer_for
 from tinhso.org.models import Ward
 
@@ -245,11 +244,12 @@ class DossierDetailSerializer(DossierSerializer):
 
     @extend_schema_field(FileSerializer(many=True))
     def get_files(self, dossier) -> list:
-        """Officers of the dossier see every file; the applicant not the officers' internal
-        attachments (as on the portal)."""
-        files = dossier.files.all()
-        if not self.context.get("officer"):
-            files = [f for f in files if f.kind != FileKind.ATTACHMENT]
+        """Officers of the dossier see every file; the applicant those
+        ``selectors.file_shown_to_applicant`` allows (as on the portal)."""
+        if self.context.get("officer"):
+            files = list(dossier.files.all())
+        else:
+            files = dossier_files_for_applicant(dossier)
         return list(FileSerializer(files, many=True, context=self.context).data)
 
     @extend_schema_field(StepRefSerializer(allow_null=True))

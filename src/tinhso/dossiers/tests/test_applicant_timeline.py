@@ -1,16 +1,26 @@
 """Every action the office records reaches the applicant as its spec says, on the portal's
 timeline and in the API: the citizen's label, the comment only when it is public, and the link
-to the slip it produced. (The kind of the apology bug: the office recorded ``apology``, the
-portal looked for ``apologise``, and the citizen never saw the reason nor the letter.)"""
+to the slip it produced; and the same files (not the officers' internal attachments). (The kind of
+the apology bug: the office recorded ``apology``, the portal looked for ``apologise``, and the
+citizen never saw the reason nor the letter; and of the API that showed the applicant an internal
+note and ``internal-memo.pdf`` the portal hid.)
 
+One place decides: the specs (``dossiers.actions``) for the history and
+``selectors.file_shown_to_applicant`` for files. The comparison is run again with every spec's
+rule turned around, and with the internal attachments allowed, so that a page or an API that
+decided on its own would disagree with the other and fail."""
+
+import dataclasses
 import html
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import translation
 
-from tinhso.dossiers import services
+from tinhso.dossiers import selectors, services
 from tinhso.dossiers.actions import SPECS, Action
+from tinhso.dossiers.constants import FileKind
 from tinhso.dossiers.models import Dossier, DossierEvent
 from tinhso.dossiers.tests.api_helpers import api_client
 from tinhso.dossiers.tests.helpers import checklist, submit_online
@@ -18,6 +28,10 @@ from tinhso.dossiers.tests.test_apology import LATE, at
 from tinhso.testing.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
+
+
+INTERNAL = "to-trinh-noi-bo.pdf"  # an officer's attachment to a forward
+RESULT = "ket-qua.pdf"
 
 
 def _comment(action: str) -> str:
@@ -33,8 +47,12 @@ def _lives(world) -> list[Dossier]:
         dossier=a, actor=w.citizen, files=[pdf_upload()], comment=_comment("supplement")
     )
     a = services.dossier_receive(dossier=a, actor=w.clerk, checklist=checklist(a))
-    a = services.dossier_forward(dossier=a, actor=w.clerk, comment=_comment("forward"))
-    a = services.dossier_reassign(dossier=a, actor=w.head, assignee=w.specialist, comment="x")
+    a = services.dossier_forward(
+        dossier=a, actor=w.clerk, comment=_comment("forward"), files=[pdf_upload(INTERNAL)]
+    )
+    a = services.dossier_reassign(
+        dossier=a, actor=w.head, assignee=w.specialist, comment=_comment("reassign")
+    )
     a = services.dossier_forward(dossier=a, actor=w.specialist, comment=_comment("forward"))
     a = services.dossier_send_back(dossier=a, actor=w.head, to_step=1, comment=_comment("back"))
     a = services.dossier_forward(dossier=a, actor=w.specialist)
@@ -45,7 +63,7 @@ def _lives(world) -> list[Dossier]:
     a = services.dossier_forward(dossier=a, actor=w.head)
     a = services.dossier_approve(dossier=a, actor=w.leader, comment=_comment("approve"))
     a = services.dossier_finish(
-        dossier=a, actor=w.doc_clerk, files=[pdf_upload()], comment=_comment("finish")
+        dossier=a, actor=w.doc_clerk, files=[pdf_upload(RESULT)], comment=_comment("finish")
     )
     a = services.dossier_return_result(
         dossier=a, actor=w.clerk, delivery="online", comment=_comment("return_result")
@@ -78,19 +96,36 @@ def _lives(world) -> list[Dossier]:
     return [a, refused, withdrawn, rejected, stopped]
 
 
-def test_every_recorded_action_reaches_the_applicant_as_its_spec_says(world, client):
+def _turn_around(monkeypatch, rule: str) -> None:
+    """Change what the applicant is shown, in the one place that decides it."""
+    for name, spec in list(SPECS.items()):
+        if rule == "comments":
+            spec = dataclasses.replace(spec, public_comment=not spec.public_comment)
+        elif rule == "labels":
+            spec = dataclasses.replace(spec, citizen_label=f"Nhãn thử cho {name}")
+        monkeypatch.setitem(SPECS, name, spec)
+    if rule == "files":
+        monkeypatch.setattr(selectors, "APPLICANT_FILE_KINDS", frozenset(FileKind))
+
+
+@pytest.mark.parametrize("rule", ["as specified", "comments", "labels", "files"])
+def test_every_recorded_action_reaches_the_applicant_as_its_spec_says(
+    world, client, monkeypatch, rule
+):
     dossiers = _lives(world)
     recorded = set(
         DossierEvent.objects.filter(dossier__in=dossiers).values_list("action", flat=True)
     )
     assert recorded == set(Action.values) - {Action.RATE}, "a spec is not exercised"
+    _turn_around(monkeypatch, rule)
     client.force_login(world.citizen)
     api = api_client(world.citizen)
     seen = set()
     for dossier in dossiers:
         with translation.override("vi"):
             page = html.unescape(client.get(f"/ho-so-cua-toi/{dossier.pk}/").content.decode())
-        history = api.get(f"/api/v1/dossiers/{dossier.code}/").json()["history"]
+        detail = api.get(f"/api/v1/dossiers/{dossier.code}/").json()
+        history = detail["history"]
         events = list(dossier.events.order_by("at", "pk"))
         assert [row["action"] for row in history] == [e.action for e in events]
         for event, row in zip(events, history, strict=True):
@@ -99,10 +134,10 @@ def test_every_recorded_action_reaches_the_applicant_as_its_spec_says(world, cli
                 label = str(spec.citizen_label)
             assert label in page, (event.action, label)
             assert row["label"] == label
-            public = spec.public_comment and event.comment
             assert row["comment"] == (event.comment if spec.public_comment else "")
-            if event.comment and event.comment.startswith("Ghi chú"):
-                assert (event.comment in page) == bool(public), event.action
+            if event.comment:
+                assert event.comment.startswith("Ghi chú"), "a comment the page check misses"
+                assert (event.comment in page) == spec.public_comment, event.action
             if spec.slip:
                 assert row["slip_url"] and row["slip_url"].endswith(f"/{spec.slip}/"), row
                 assert f"/{spec.slip}/" in page
@@ -110,7 +145,24 @@ def test_every_recorded_action_reaches_the_applicant_as_its_spec_says(world, cli
             else:
                 assert row["slip_url"] is None
             seen.add(event.action)
-    assert "apology" in seen
+        # The same files on the page and in the API, each downloadable by the applicant; the
+        # officers' internal attachments nowhere (unless the rule itself allows them).
+        files = detail["files"]
+        for file in files:
+            assert file["original_name"] in page, file["original_name"]
+            assert client.get(file["download_url"]).status_code == 200
+        internal = dossier.files.filter(original_name=INTERNAL).first()
+        if internal is not None:
+            shown = rule == "files"
+            assert (INTERNAL in page) == shown
+            assert (INTERNAL in [f["original_name"] for f in files]) == shown
+            download = client.get(reverse("dossiers:file", args=[dossier.pk, internal.pk]))
+            assert download.status_code == (200 if shown else 404)
+        for name in {f.original_name for f in dossier.files.all()} - {INTERNAL}:
+            assert name in page and name in [f["original_name"] for f in files], name
+    assert "apology" in seen and INTERNAL in {
+        f.original_name for d in dossiers for f in d.files.all()
+    }
 
 
 def test_officers_read_every_comment_in_the_api(world):
