@@ -1,6 +1,7 @@
 """Structured API errors: {"error": {"code", "message", "fields"}} in the request's language."""
 
 import math
+import sys
 
 from django.core.exceptions import (
     ImproperlyConfigured,
@@ -27,6 +28,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from tinhso.core.errors import DomainError
 
+UNAVAILABLE = _("The service is briefly unavailable. Nothing was saved; please try again.")
+RETRY_AFTER_SECONDS = "5"
+
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
@@ -34,12 +38,8 @@ def exception_handler(exc, context):
         return _error(exc.code, exc.message, status.HTTP_409_CONFLICT)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is restarting or unreachable: nothing was written; try again shortly.
-        response = _error(
-            "unavailable",
-            _("The service is briefly unavailable. Nothing was saved; please try again."),
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-        )
-        response["Retry-After"] = "5"
+        response = _error("unavailable", UNAVAILABLE, status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
     if isinstance(exc, DataError | OverflowError):
         # A value the database cannot hold (a NUL character, a number out of range): the
@@ -166,8 +166,14 @@ def permission_denied(request, exception):
 
 
 def server_error(request):
-    """``handler500``: the API's clients parse JSON even when the server fails."""
+    """``handler500``: the API's clients parse JSON even when the server fails; a database
+    that fails outside the API's views (in a middleware) is a 503, as inside them."""
     if request.path.startswith(API_PREFIX):
+        # Django calls the handler while it handles the exception.
+        if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+            response = error_json("unavailable", UNAVAILABLE, 503)
+            response["Retry-After"] = RETRY_AFTER_SECONDS
+            return response
         return error_json("error", exceptions.APIException.default_detail, 500)
     return defaults.server_error(request)
 

@@ -8,7 +8,7 @@ import pytest
 from rest_framework.exceptions import ErrorDetail
 
 from tinhso.core.api import bad_request, error_fields, permission_denied
-from tinhso.testing.openapi import committed_schema
+from tinhso.testing.openapi import assert_error_envelope, committed_schema
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -98,6 +98,36 @@ def test_djangos_own_refusals_under_the_api_answer_in_the_envelope(rf, handler, 
     assert json.loads(response.content)["error"]["code"] == code
     page = handler(rf.get("/ho-so-cua-toi/"), Exception("refused"))
     assert page.status_code == status and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_a_request_django_refuses_before_any_view_is_json_under_the_api(client):
+    """A host not in ALLOWED_HOSTS is refused by middleware, through ``handler400``."""
+    response = client.get("/api/v1/fields/", HTTP_HOST="evil.example")
+    assert_error_envelope(response, 400)
+    page = client.get("/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_database_failing_outside_the_views_is_a_503_under_the_api(rf):
+    """E.g. a middleware saving the session while PostgreSQL restarts: ``handler500`` sees the
+    exception being handled."""
+    from django.db import OperationalError
+
+    from tinhso.core.api import server_error
+
+    try:
+        raise OperationalError("the database system is shutting down")
+    except OperationalError:
+        response = server_error(rf.get("/api/v1/dossiers/"))
+        page = server_error(rf.get("/ho-so-cua-toi/"))
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert json.loads(response.content)["error"]["code"] == "unavailable"
+    assert page.status_code == 500
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(rf.get("/api/v1/dossiers/")).status_code == 500
 
 
 def test_the_url_configuration_uses_the_api_aware_handlers():

@@ -310,3 +310,27 @@ def test_an_unknown_api_address_is_a_404_in_json_for_every_method(world):
     for method in ("get", "post", "put", "delete"):
         response = getattr(api_client(world.citizen), method)("/api/v1/khong-co/x/")
         assert_error_envelope(response, 404)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/api/v1/fields/", None),
+        ("get", "/api/v1/procedures/", {"q": "khai sinh"}),
+        ("get", "/api/v1/tracking/X-1/", None),
+        ("post", "/api/v1/auth/token/", {"username": "citizen", "password": "x"}),
+    ],
+)
+def test_a_database_that_does_not_answer_is_a_declared_503(world, monkeypatch, method, url, data):
+    """Measured with the site on a PostgreSQL cluster that was then stopped: every operation
+    answered 503 in the envelope with ``Retry-After``; here the connection refuses likewise."""
+    from django.db import OperationalError, connection
+
+    def refused(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", refused)
+    response = getattr(api_client(), method)(url, data, format="json" if data else None)
+    assert_conforms(response)
+    assert assert_error_envelope(response, 503)["code"] == "unavailable"
+    assert response["Retry-After"] == "5"
