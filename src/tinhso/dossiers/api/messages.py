@@ -14,6 +14,7 @@ DRF_MESSAGES = [
     gettext_noop("A valid integer is required."),
     gettext_noop("A valid number is required."),
     gettext_noop("Authentication credentials were not provided."),
+    gettext_noop("Could not satisfy the request Accept header."),
     gettext_noop("Datetime has wrong format. Use one of these formats instead: {format}."),
     gettext_noop("Ensure this field has at least {min_length} characters."),
     gettext_noop("Ensure this field has at least {min_length} elements."),
