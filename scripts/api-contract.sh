@@ -9,6 +9,7 @@
 #   CONTRACT_EXAMPLES=100 CONTRACT_RUNS=citizen scripts/api-contract.sh
 #   CONTRACT_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tinhso_contract scripts/api-contract.sh
 #
+# CONTRACT_TIMEOUT (seconds, default 900) bounds each of the runs.
 # The database is SQLite in a temporary folder unless CONTRACT_DATABASE_URL names another; it is
 # dropped and created again, migrated and seeded with the demo province (60 dossiers).
 set -euo pipefail
@@ -102,7 +103,9 @@ for run in $runs; do
     --generation-database none --request-timeout 20 --no-color)
   [[ -n ${headers[$run]} ]] && args+=(--header "${headers[$run]}")
   run_started=$SECONDS
-  if (cd "$work" && "$root/.venv/bin/schemathesis" --config-file schemathesis.toml "${args[@]}"); then
+  # Bounded: a run that hangs (a request that never ends) fails instead of holding CI.
+  if (cd "$work" && timeout "${CONTRACT_TIMEOUT:-900}" \
+    "$root/.venv/bin/schemathesis" --config-file schemathesis.toml "${args[@]}"); then
     echo "== API contract: $run passed in $((SECONDS - run_started)) s"
   else
     failed+=("$run")

@@ -1,4 +1,7 @@
-"""Structured API errors: {"error": {"code", "message", "fields"}} in the request's language."""
+"""The API's platform pieces: structured errors, ``{"error": {"code", "message", "fields"}}`` in
+the request's language, for every answer under /api/ (the DRF exception handler and Django's
+400/403/404/500 handlers); the schema generator that declares them on every operation
+(``AutoSchema``); the scoped throttle."""
 
 import math
 import sys
