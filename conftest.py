@@ -17,6 +17,28 @@ def _media_root(settings, tmp_path):
 
     cache.clear()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Tests travel through days with an officer signed in: the idle timeout is off unless a
+    # test of it turns it on (tinhso/accounts/tests/test_idle_timeout.py).
+    settings.OFFICER_IDLE_TIMEOUT_MINUTES = 0
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, whose ``force_login`` also gives an officer's or an
+    administrator's second factor (``force_login(user, otp_verified=False)`` does not)."""
+    from tinhso.testing.otp import VerifiedClient
+
+    return VerifiedClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's ``admin_client``, signed in with the second factor."""
+    from tinhso.testing.otp import VerifiedClient
+
+    client = VerifiedClient()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

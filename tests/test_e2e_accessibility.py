@@ -6,15 +6,18 @@ office dossier with every action form open, and the statistics."""
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tinhso.accounts.otp import totp_next_code
+from tinhso.accounts.tokens import token_issue
 from tinhso.dossiers import services
 from tinhso.dossiers.tests.helpers import checklist, submit_online
 from tinhso.dossiers.tests.test_apology import LATE
 from tinhso.dossiers.tests.test_slips import at
 from tinhso.testing.axe import assert_accessible
+from tinhso.testing.factories import PASSWORD
 from tinhso.testing.files import pdf_upload
+from tinhso.testing.otp import browser_sign_in, otp_device
 
 pytestmark = pytest.mark.e2e
 
@@ -23,18 +26,8 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    """Through the real sign-in page, and for officers the code of their authenticator."""
+    browser_sign_in(page, user)
 
 
 def apologised(world):
@@ -123,4 +116,65 @@ def test_the_main_pages_meet_wcag_21_aa(page, live_server, world, viewport):
     check(f"/office/dossiers/{late.pk}/", open_details)
     sign_in(page, live_server, world.admin)
     check("/office/stats/")
+    assert not failures, "\n\n".join(failures)
+
+
+def _submit_first_form(page) -> None:
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+
+
+def _password_step(page, user) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/dang-nhap/")
+    page.locator("#id_login").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    _submit_first_form(page)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_second_factor_and_token_pages_meet_wcag_21_aa(page, live_server, world, viewport):
+    """Enrolment (QR code and key, then the backup codes), the code step with its error, and
+    the API token page with a new key shown."""
+    page.set_viewport_size(viewport)
+    failures = []
+
+    def check(context):
+        try:
+            assert_accessible(page, context=context)
+        except AssertionError as failure:
+            failures.append(str(failure))
+
+    _password_step(page, world.clerk)  # no authenticator yet: enrolment
+    assert "/accounts/xac-thuc/thiet-lap/" in page.url, page.url
+    check("enrolment")
+    _submit_first_form(page)  # no code: the error summary
+    assert page.locator(".error-summary").is_visible()
+    check("enrolment with an error")
+    device = TOTPDevice.objects.get(user=world.clerk, confirmed=False)
+    page.locator("#id_code").fill(totp_next_code(device))
+    _submit_first_form(page)
+    assert page.locator(".backup-codes li").count() == 10
+    check("backup codes")
+
+    otp_device(world.specialist)
+    _password_step(page, world.specialist)
+    assert "/accounts/xac-thuc/" in page.url, page.url
+    check("verification")
+    page.locator("#id_code").fill("12")
+    _submit_first_form(page)
+    assert page.locator(".error-summary").is_visible()
+    check("verification with a wrong code")
+
+    token_issue(user=world.citizen, actor=world.citizen, name="Ứng dụng trên điện thoại")
+    sign_in(page, live_server, world.citizen)
+    page.goto("/tai-khoan/ma-truy-cap/")
+    check("API tokens")
+    page.locator("#id_name").fill("Phần mềm kế toán")
+    page.locator("#id_scopes_0").check()
+    with page.expect_navigation():
+        page.locator("#token-create button[type=submit]").click()
+    assert page.locator("#issued-key").is_visible()
+    check("API tokens with a new key")
     assert not failures, "\n\n".join(failures)

@@ -10,14 +10,13 @@ personal data.
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import translation
 
 from tinhso.dossiers.constants import Status
 from tinhso.dossiers.models import Dossier
 from tinhso.testing.factories import PASSWORD
 from tinhso.testing.files import MINIMAL_PDF
+from tinhso.testing.otp import browser_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,19 +27,8 @@ def label(status) -> str:
 
 
 def officer_session(page, live_server, user) -> None:
-    """Officers sign in through the same session mechanism; the citizen uses the sign-in page."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    """Officers sign in through the sign-in page and give the code of their authenticator."""
+    browser_sign_in(page, user)
 
 
 def office_act(page, action):

@@ -27,7 +27,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tinhso.accounts.apps.AdminConfig",  # django.contrib.admin behind our sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,7 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from here, not from a CDN
     "django_tasks",
@@ -62,7 +64,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tinhso.accounts.middleware.OfficerIdleTimeoutMiddleware",
+    "tinhso.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "tinhso.core.middleware.PrivateNoStoreMiddleware",
@@ -115,6 +120,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Validates nothing: Django calls it whenever a password changes, to revoke API tokens.
+    {"NAME": "tinhso.accounts.tokens.RevokeTokensOnPasswordChange"},
 ]
 
 CACHES = {
@@ -192,9 +199,12 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tinhso.accounts.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "tinhso.accounts.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+        "tinhso.accounts.authentication.HasTokenScope",
+    ],
     "DEFAULT_SCHEMA_CLASS": "tinhso.core.api.AutoSchema",
     # JSON only, as the schema says: no HTML (browsable API) under /api/; /api/docs/ is for people.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -218,8 +228,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Public services of the province: catalogue, dossiers, tracking, officer actions.\n\n"
         "**Authentication.** The catalogue and tracking are public. For the rest, get a token "
-        "from `POST /api/v1/auth/token/` (user name, phone or e-mail, and password) and send "
-        "`Authorization: Token <token>`; the web session works too.\n\n"
+        "from `POST /api/v1/auth/token/` (user name, phone or e-mail, and password; officers "
+        "and administrators add `otp`, the code of their authenticator app) and send "
+        "`Authorization: Token <token>`; the web session works too. Tokens expire (see "
+        "`expires_at`); `DELETE /api/v1/auth/token/` revokes the one in use, `/api/v1/auth/"
+        "tokens/` lists and revokes your others, and a password change revokes them all. "
+        "**Integration tokens** (created there, in the portal or by an administrator) carry "
+        "scopes: `dossiers:read`, `dossiers:submit`, `dossiers:act`; a call outside them "
+        "answers 403. An expired or revoked token answers 401.\n\n"
         '**Errors** are `{"error": {"code", "message", "fields"}}`: `code` is '
         "stable (`invalid`, `not_found`, `conflict`, `invalid_transition`, "
         "`idempotency_key_reused`, `throttled`…), `message` is for people, in the language "
@@ -272,6 +288,21 @@ TRACKING_RATE_LIMIT = env_str("TRACKING_RATE_LIMIT", "30/m")
 PORTAL_WRITE_RATE_LIMIT = env_str("PORTAL_WRITE_RATE_LIMIT", "10/m")
 LOGIN_RATE_LIMIT_IP = env_str("LOGIN_RATE_LIMIT_IP", "20/10m")
 LOGIN_RATE_LIMIT_LOGIN = env_str("LOGIN_RATE_LIMIT_LOGIN", "5/10m")
+
+# --- Sign-in: API tokens and the officers' second factor (tinhso.accounts) ----------------------
+# Days a personal API token lives (POST /api/v1/auth/token/); at most this many per person.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+API_TOKEN_MAX_PERSONAL = env_int("API_TOKEN_MAX_PERSONAL", 20)
+# The default and longest life of an integration token (named, with scopes).
+API_INTEGRATION_TOKEN_TTL_DAYS = env_int("API_INTEGRATION_TOKEN_TTL_DAYS", 365)
+# Officers and administrators are signed out after this many minutes without a request (0: never).
+OFFICER_IDLE_TIMEOUT_MINUTES = env_int("OFFICER_IDLE_TIMEOUT_MINUTES", 30)
+# Wrong second-factor codes in one sign-in before the session is signed out.
+OTP_MAX_FAILURES = env_int("OTP_MAX_FAILURES", 5)
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", f"Tỉnh Số {PROVINCE_NAME}")
+# Administrators may delete a lost authenticator (the officer enrols again), never read its key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The place line of printed forms ("Cần Thơ, ngày …"); derived from PROVINCE_NAME when empty.
 PROVINCE_PLACE = env_str("PROVINCE_PLACE", "")
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,11 @@ class AccountsConfig(AppConfig):
     name = "tinhso.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` (in ``INSTALLED_APPS`` under this name) with its site behind
+    the site's own sign-in and second factor (``tinhso.accounts.admin_site``)."""
+
+    default = False
+    default_site = "tinhso.accounts.admin_site.AdminSite"

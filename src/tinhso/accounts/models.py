@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.validators import validate_personal_id, validate_phone
@@ -43,3 +44,64 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A key for ``Authorization: Token <key>``: it expires, can be revoked, and is stored only
+    as its SHA-256 (the key itself is shown once, when it is issued).
+
+    A *personal* token acts with all of its owner's rights (``POST /api/v1/auth/token/``); an
+    *integration* token is named and limited to its ``scopes`` (``tinhso.accounts.scopes``).
+    Issued, listed and revoked through ``tinhso.accounts.tokens``.
+    """
+
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", _("Personal")
+        INTEGRATION = "integration", _("Integration")
+
+    class Revoked(models.TextChoices):
+        OWNER = "owner", _("By its owner")
+        ADMIN = "admin", _("By an administrator")
+        SIGN_OUT = "sign_out", _("Signed out")
+        PASSWORD = "password", _("Password changed")
+        LIMIT = "limit", _("Too many personal tokens")
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    scopes = models.JSONField(
+        _("scopes"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What an integration token may do; a personal token may do what its owner may."
+        ),
+    )
+    # The first characters of the key, shown in lists so that people recognise their keys.
+    prefix = models.CharField(_("beginning of the key"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("why it was revoked"), max_length=20, choices=Revoked.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "revoked_at", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from tinhso.accounts import views
+from tinhso.accounts import otp_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", views.login, name="login"),
     path("dang-ky/", views.register, name="register"),
     path("dang-xuat/", views.logout, name="logout"),
+    path("xac-thuc/", otp_views.verify, name="otp_verify"),
+    path("xac-thuc/thiet-lap/", otp_views.enrol, name="otp_enrol"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from tinhso.accounts.forms import LoginForm, RegisterForm
+from tinhso.accounts.otp import second_factor_step
 from tinhso.core.audit import audit_log_write
 from tinhso.core.ratelimit import client_ip, rate_limit_hit
 from tinhso.core.text import fold
@@ -59,7 +60,9 @@ def login(request):
             status = 429
         elif form.is_valid():
             auth_login(request, form.user)
-            return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+            # Officers and administrators give a code from their authenticator app next.
+            second_step = second_factor_step(request, _next_url(request))
+            return second_step or redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
         else:
             for key, rate in keys:
                 rate_limit_hit(key, rate)

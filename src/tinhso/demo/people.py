@@ -1,19 +1,28 @@
 """Demo officers (every role at the center, every department and every ward), a province
-administrator and citizens. Every demo user's password is ``demo12345``.
+administrator and citizens. Every demo user's password is ``demo12345``; every officer's
+authenticator (the second sign-in step) holds the published ``DEMO_TOTP_SECRET``, so one entry
+in an authenticator app, or ``manage.py otp_code USERNAME``, gives the code for any of them.
 """
 
 from __future__ import annotations
 
 import random
+from base64 import b32decode
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tinhso.accounts.models import User
 from tinhso.org import roles
 from tinhso.org.models import Agency, Officer
 
 PASSWORD = "demo12345"  # noqa: S105 - published demo password
+# The published key of every demo officer's authenticator (base32, as authenticator apps take it).
+DEMO_TOTP_SECRET = "TINHSODEMOCANTHOTINHSODEMOCANTHO"  # noqa: S105 - published demo key
+DEMO_TOTP_KEY = b32decode(DEMO_TOTP_SECRET).hex()
+DEMO_DEVICE_NAME = "demo"
 
 # The personas people sign in with: username, role, agency key, full name, title.
 PERSONAS = [
@@ -138,7 +147,22 @@ def people_seed(agencies: dict[str, Agency]) -> dict[str, list[User]]:
             email=f"congdan{number:02d}@example.vn",
             national_id=f"0920900000{number:02d}",
         )
+    demo_authenticators_seed()
     return people_index(agencies)
+
+
+def demo_authenticators_seed() -> int:
+    """Give every officer and administrator without an authenticator the demo one (the key
+    ``DEMO_TOTP_SECRET``); returns how many were added."""
+    users = User.objects.filter(
+        Q(officer__isnull=False) | Q(is_staff=True) | Q(is_superuser=True)
+    ).exclude(totpdevice__confirmed=True)
+    devices = [
+        TOTPDevice(user=user, name=DEMO_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
+        for user in users.distinct()
+    ]
+    TOTPDevice.objects.bulk_create(devices)
+    return len(devices)
 
 
 def people_index(agencies: dict[str, Agency]) -> dict[str, list[User]]:
@@ -181,5 +205,11 @@ def logins_table() -> str:
         "    Mỗi cơ quan khác cũng có cán bộ <mã cơ quan>.<vai trò>: ví dụ ward1.motcua, "
         "ward1.chuyenvien, ward1.lanhdao (UBND phường: Đăng ký khai sinh, chứng thực…), "
         "ca.chuyenvien (Công an); danh sách đủ ở /admin/."
+    )
+    secret = " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(DEMO_TOTP_SECRET), 4))
+    lines.append(
+        "    Cán bộ và quản trị nhập thêm mã xác thực 6 số sau mật khẩu: thêm khóa "
+        f"{secret} (theo thời gian) vào ứng dụng xác thực (Google Authenticator, FreeOTP…), "
+        "hoặc chạy: .venv/bin/python manage.py otp_code motcua"
     )
     return "\n".join(lines)

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 from rest_framework.exceptions import AuthenticationFailed
 
 from tinhso.accounts.authentication import TokenAuthentication
+from tinhso.accounts.scopes import DOSSIERS_READ
+from tinhso.accounts.tokens import token_allows
 from tinhso.core.uploads import download_name
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.selectors import dossier_user_can_see, file_shown_to_applicant
@@ -34,7 +36,8 @@ def _token_user(request) -> None:
         found = TokenAuthentication().authenticate(request)
     except AuthenticationFailed:
         return
-    if found is not None:
+    # An integration token reads files only with the scope the API's reads need.
+    if found is not None and token_allows(found[1], DOSSIERS_READ):
         request.user = found[0]
 
 

@@ -5,8 +5,12 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.accounts.models import ApiToken
+from tinhso.accounts.scopes import scope_choices
+from tinhso.accounts.tokens import token_max_days
 from tinhso.core.uploads import upload_check
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.constants import ApplicantKind, Delivery
@@ -338,3 +342,29 @@ class NotificationPreferenceForm(forms.Form):
         """The events the person unticked (never a legally required one)."""
         wanted = set(self.cleaned_data["events"])
         return [event for event in self.optional_events if event not in wanted]
+
+
+class ApiTokenForm(forms.Form):
+    """A person's own integration token: a name, what it may do, how long it lives."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What will use it, for example “Phần mềm kế toán”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        choices=scope_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    days = forms.IntegerField(label=_("Lifetime in days"), min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        longest = token_max_days(ApiToken.Kind.INTEGRATION)
+        days = self.fields["days"]
+        days.max_value = longest
+        days.validators.append(MaxValueValidator(longest))
+        days.initial = min(90, longest)
+        days.help_text = _("From 1 to %(days)d days.") % {"days": longest}
+        days.widget.attrs.update({"min": 1, "max": longest, "inputmode": "numeric"})

@@ -18,6 +18,10 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/rut-ho-so/", views.dossier_withdraw, name="withdraw"),
     path("ho-so-cua-toi/<int:pk>/danh-gia/", views.dossier_rate, name="rate"),
     path("tai-khoan/thong-bao/", views.notification_settings, name="notifications"),
+    path("tai-khoan/ma-truy-cap/", views.api_tokens, name="api_tokens"),
+    path(
+        "tai-khoan/ma-truy-cap/<int:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"
+    ),
     path("tra-cuu/", views.track, name="track"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
 ]

@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
+from tinhso.accounts import tokens as token_services
+from tinhso.accounts.models import ApiToken
+from tinhso.accounts.scopes import SCOPES
 from tinhso.catalog import selectors as catalog_selectors
 from tinhso.catalog.models import Procedure, RequiredDocument
 from tinhso.core.calendar import get_calendar
@@ -39,6 +42,7 @@ from tinhso.notify.constants import OFFICER_EVENTS, Event
 from tinhso.notify.models import ChannelPreference, NotificationTemplate
 from tinhso.org.selectors import officer_is_scoped
 from tinhso.portal.forms import (
+    ApiTokenForm,
     NotificationPreferenceForm,
     RatingForm,
     SearchForm,
@@ -600,3 +604,54 @@ def manifest(request):
     return HttpResponse(
         json.dumps(data, ensure_ascii=False), content_type="application/manifest+json"
     )
+
+
+# --- API tokens ------------------------------------------------------------------------------
+@never_cache
+@login_required
+@write_limited
+def api_tokens(request):
+    """The signed-in person's API tokens that still work: create an integration token (its key
+    is shown once, on this answer), revoke any of them. Only their own: no id of anyone else's
+    is accepted (``api_token_revoke``)."""
+    status = 200
+    issued = None
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                token, key = token_services.token_issue(
+                    user=request.user,
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    kind=ApiToken.Kind.INTEGRATION,
+                    scopes=form.cleaned_data["scopes"],
+                    days=form.cleaned_data["days"],
+                )
+            except ValidationError as error:
+                _service_errors_to_form(form, error)
+                status = 400
+            else:
+                issued = {"token": token, "key": key}
+                form = ApiTokenForm()
+        else:
+            status = 400
+    else:
+        form = ApiTokenForm()
+    context = {
+        "form": form,
+        "issued": issued,
+        "tokens": token_services.token_list_for_user(request.user),
+        "scopes": SCOPES,
+    }
+    return render(request, "portal/api_tokens.html", context, status=status)
+
+
+@require_POST
+@login_required
+@write_limited
+def api_token_revoke(request, pk: int):
+    token = get_object_or_404(token_services.token_list_for_user(request.user), pk=pk)
+    token_services.token_revoke(token=token, actor=request.user, reason=ApiToken.Revoked.OWNER)
+    messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
+    return redirect("portal:api_tokens")

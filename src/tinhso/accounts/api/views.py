@@ -2,13 +2,22 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tinhso.accounts.api.tokens import (
+    TokenIssuedSerializer,
+    api_second_factor_check,
+    token_issued,
+    token_sign_out,
+)
+from tinhso.accounts.authentication import HasTokenScope
+from tinhso.accounts.models import ApiToken
+from tinhso.accounts.scopes import ANY
+from tinhso.accounts.tokens import token_issue
 from tinhso.core.api import ScopedThrottle, error_responses
 
 
@@ -17,6 +26,15 @@ class TokenRequestSerializer(serializers.Serializer):
         max_length=150, help_text="User name, phone number or e-mail address."
     )
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Officers and administrators: the code of their authenticator app.",
+    )
+    name = serializers.CharField(
+        max_length=100, required=False, help_text="A name to recognise the token by."
+    )
 
     def validate(self, attrs):
         user = authenticate(
@@ -30,27 +48,65 @@ class TokenRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
-
-
 class TokenView(APIView):
-    """Exchange a user name (or phone, or e-mail) and password for an API token."""
+    """Exchange a user name (or phone, or e-mail) and password (and, for officers and
+    administrators, a code) for a personal API token; revoke the token in use to sign out."""
 
-    authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [ScopedThrottle]
     throttle_scope = "auth"
+    throttle_methods = ["POST"]
+    required_scopes = {"DELETE": ANY}
+
+    def get_authenticators(self):
+        # Signing in ignores any Authorization header (a stale token must not block it).
+        return [] if self._signing_in() else super().get_authenticators()
+
+    def _signing_in(self) -> bool:
+        request = getattr(self, "request", None)  # None while the schema is generated
+        return request is not None and request.method == "POST"
+
+    def get_permissions(self):
+        if self._signing_in():
+            return [AllowAny()]
+        return [IsAuthenticated(), HasTokenScope()]
 
     @extend_schema(
         summary="Get an API token",
+        description=(
+            "A personal token, living `API_TOKEN_TTL_DAYS` days, with its owner's rights. "
+            "Officers and administrators send the code of their authenticator app in `otp`; "
+            "without it the answer is 400 with code `otp_required`."
+        ),
         tags=["auth"],
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, **error_responses(400, 429)},
+        responses={200: TokenIssuedSerializer, **error_responses(400, 429)},
         auth=[],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        user = serializer.validated_data["user"]
+        api_second_factor_check(
+            request=request, user=user, code=serializer.validated_data.get("otp", "")
+        )
+        token, key = token_issue(
+            user=user,
+            actor=user,
+            name=serializer.validated_data.get("name") or str(_("Signed in through the API")),
+            kind=ApiToken.Kind.PERSONAL,
+        )
+        return Response(token_issued(token, key))
+
+    @extend_schema(
+        summary="Sign out: revoke the token in use",
+        description="The token sent with this request stops working at once.",
+        tags=["auth"],
+        request=None,
+        responses={
+            204: OpenApiResponse(description="The token no longer works."),
+            **error_responses(400, 401),
+        },
+    )
+    def delete(self, request):
+        return token_sign_out(request)

@@ -1,4 +1,5 @@
 import re
+from base64 import b32decode
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
@@ -7,11 +8,14 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
+from django_otp.oath import TOTP
 
 from tinhso.accounts.models import User
 from tinhso.catalog.models import Field, Procedure, ProcedureVersion
 from tinhso.core.models import AuditLog
+from tinhso.demo.people import DEMO_TOTP_SECRET, PASSWORD, logins_table
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import Channel, Status
 from tinhso.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierFile
@@ -198,3 +202,29 @@ def test_print_logins_lists_the_personas_without_touching_the_database(
         assert username in text
     assert "congdan" in text and "0900000001" in text
     assert not Dossier.objects.exists()
+
+
+def test_demo_officers_sign_in_with_the_published_authenticator_key(client):
+    """What `make demo` prints is enough to sign in as an officer: the password, then the code
+    from `manage.py otp_code` (or an app holding DEMO_TOTP_SECRET)."""
+    seed(0)
+    assert "otp_code motcua" in logins_table()
+    assert " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, 32, 4)) in logins_table()
+    with time_machine.travel(timezone.now(), tick=False):
+        response = client.post("/accounts/dang-nhap/", {"login": "motcua", "password": PASSWORD})
+        assert response["Location"] == "/accounts/xac-thuc/"
+        out = StringIO()
+        call_command("otp_code", "motcua", stdout=out)
+        code = out.getvalue().strip()
+        app = TOTP(b32decode(DEMO_TOTP_SECRET))  # what an authenticator app computes
+        assert code == f"{app.token():06d}"
+        assert client.post("/accounts/xac-thuc/", {"code": code})["Location"] == "/"
+        assert client.get("/office/").status_code == 200
+    # Every officer and the administrator has one; citizens none.
+    assert not User.objects.filter(officer__isnull=False, totpdevice__isnull=True).exists()
+    assert User.objects.get(username="quantri").totpdevice_set.count() == 1
+    assert not User.objects.filter(username="congdan", totpdevice__isnull=False).exists()
+    seed(0)  # idempotent
+    assert User.objects.get(username="quantri").totpdevice_set.count() == 1
+    with pytest.raises(CommandError):
+        call_command("otp_code", "congdan", stdout=StringIO())

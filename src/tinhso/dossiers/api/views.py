@@ -31,6 +31,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from tinhso.accounts.authentication import HasTokenScope
+from tinhso.accounts.scopes import DOSSIERS_ACT, DOSSIERS_READ, DOSSIERS_SUBMIT
 from tinhso.core import errors
 from tinhso.core.api import ScopedThrottle, error_responses
 from tinhso.core.parsers import JSONParser
@@ -178,7 +180,15 @@ class DossierFilterSerializer(serializers.Serializer):
     ),
 )
 class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, HasTokenScope]
+    # What an integration token needs for each action (tinhso.accounts.scopes).
+    required_scopes = {
+        "list": DOSSIERS_READ,
+        "retrieve": DOSSIERS_READ,
+        "actions": DOSSIERS_READ,
+        "create": DOSSIERS_SUBMIT,
+        "act": DOSSIERS_ACT,
+    }
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
     throttle_scope = "submission"

@@ -8,8 +8,9 @@ import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from tinhso.accounts.models import ApiToken
+from tinhso.accounts.tokens import token_for_key
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import Status
 from tinhso.dossiers.tests.api_helpers import api_client
@@ -264,7 +265,7 @@ def test_token_for_username_phone_or_email(world, dossiers, login):
     response = api_client().post("/api/v1/auth/token/", {"username": login, "password": PASSWORD})
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=world.citizen).key
+    assert token_for_key(token).user == world.citizen
     client = api_client()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert {d["code"] for d in client.get("/api/v1/dossiers/").json()["results"]} == {
@@ -278,7 +279,7 @@ def test_token_refused_for_a_wrong_password(world):
     )
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "Unable to log in with provided credentials."
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
     missing = api_client(language="en").post("/api/v1/auth/token/", {}, format="json")
     assert set(missing.json()["error"]["fields"]) == {"username", "password"}
 
@@ -306,11 +307,12 @@ def test_token_login_is_throttled(world, settings):
     assert codes == [400, 400, 429]
 
 
-def test_drf_create_token_command(world):
-    call_command("drf_create_token", "clerk", verbosity=0)
-    token = Token.objects.get(user=world.clerk)
+def test_api_token_create_command(world, capsys):
+    call_command("api_token_create", "clerk", "--scope", "dossiers:read", verbosity=0)
+    key = capsys.readouterr().out.strip()
+    assert token_for_key(key).scopes == ["dossiers:read"]
     client = api_client()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/dossiers/").status_code == 200
 
 

@@ -70,13 +70,14 @@ def test_the_applicant_does_not_see_officers_internal_attachments_in_the_api(wor
 
 
 def test_the_download_url_of_the_api_works_with_the_apis_own_token(world):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from tinhso.accounts.tokens import token_issue
+
     dossier = submit_online(world)
-    token = Token.objects.create(user=world.citizen)
+    _token, key = token_issue(user=world.citizen, actor=world.citizen, name="test")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     detail = client.get(f"/api/v1/dossiers/{dossier.code}/").json()
     url = detail["files"][0]["download_url"]
     response = client.get(url)
@@ -85,6 +86,6 @@ def test_the_download_url_of_the_api_works_with_the_apis_own_token(world):
     stranger = APIClient()
     stranger.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     assert stranger.get(url).status_code == 404
-    other = Token.objects.create(user=world.other_citizen)
-    stranger.credentials(HTTP_AUTHORIZATION=f"Token {other.key}")
+    _other, other_key = token_issue(user=world.other_citizen, actor=world.other_citizen, name="t")
+    stranger.credentials(HTTP_AUTHORIZATION=f"Token {other_key}")
     assert stranger.get(url).status_code == 404

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import translation
 
 from tinhso.dossiers.constants import Status
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.tests.helpers import submit_online
 from tinhso.testing.files import MINIMAL_PDF
+from tinhso.testing.otp import browser_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,19 +21,9 @@ SCREENSHOTS = Path(settings.BASE_DIR).parent.parent / "docs" / "screenshots"
 
 
 def sign_in(page, live_server, user):
-    """Sign in through a session made by the test client, handed to the browser as a cookie."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    """Through the real sign-in page and the second factor (the code computed from the
+    officer's authenticator key)."""
+    browser_sign_in(page, user)
 
 
 def label(status) -> str:
