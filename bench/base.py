@@ -142,10 +142,10 @@ def _officer(username, agency, role, groups, password_hash) -> User:
 
 
 @transaction.atomic
-def base_ensure(*, citizens: int = 2000, tokens: int = 64) -> dict:
-    """Create (once) the bench agencies, procedures, officers and citizens; return a summary."""
-    from rest_framework.authtoken.models import Token
+def base_ensure(*, citizens: int = 2000) -> dict:
+    """Create (once) the bench agencies, procedures, officers and citizens; return a summary.
 
+    API tokens are issued by each load run (``bench/load.py``): their keys are stored hashed."""
     groups = {name: Group.objects.get(name=name) for name in roles.ROLE_LABELS}
     password_hash = make_password(BENCH_PASSWORD)
     fields = [Field.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in FIELDS]
@@ -204,10 +204,6 @@ def base_ensure(*, citizens: int = 2000, tokens: int = 64) -> dict:
         ],
         batch_size=1000,
     )
-    for user in User.objects.filter(username__startswith="bench_citizen_").order_by("username")[
-        :tokens
-    ]:
-        Token.objects.get_or_create(user=user)
     return {
         "agencies": Agency.objects.count(),
         "procedures": Procedure.objects.filter(current_version__isnull=False).count(),

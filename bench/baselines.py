@@ -13,8 +13,8 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.authtoken.models import Token
 
+from tinhso.accounts.tokens import token_for_key
 from tinhso.catalog.models import Procedure
 from tinhso.core.models import AuditLog
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, IdempotencyKey
@@ -46,7 +46,7 @@ def submit(request):
     user = None
     header = request.headers.get("Authorization", "")
     if header.startswith("Token "):
-        token = Token.objects.select_related("user").filter(key=header[6:]).first()
+        token = token_for_key(header[6:])
         user = token.user if token else None
     uploads = request.FILES.getlist("documents") or list(request.FILES.values())
     with transaction.atomic():

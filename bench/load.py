@@ -54,6 +54,8 @@ RATE_ENV = {
 }
 BOUNDARY = "----tinhsobench7c1e"
 OFFICERS: dict[str, str] = {}  # role in the bench -> username, set by prepare()
+TOKENS = 64  # citizens who submit through the API, each with a token issued by prepare()
+TOKEN_NAME = "bench load run"
 LOAD: dict[str, float] = {}  # the machine's 1-minute load average before and after the run
 
 
@@ -114,9 +116,11 @@ def prepare(args) -> dict:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
-    from rest_framework.authtoken.models import Token
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tinhso.accounts.models import User
+    from tinhso.accounts.models import ApiToken, User
+    from tinhso.accounts.tokens import token_issue
     from tinhso.catalog.models import Procedure
     from tinhso.dossiers.models import Dossier
 
@@ -129,8 +133,12 @@ def prepare(args) -> dict:
     if len(codes) < 1000:
         sys.exit("The database has too few dossiers: run bench/generate.py first.")
     (OUT / "codes.txt").write_text("\n".join(codes) + "\n")
-    tokens = Token.objects.filter(user__username__startswith="bench_citizen_")
-    keys = list(tokens.values_list("key", flat=True))
+    # Keys are stored hashed: each run issues its own tokens (cleanup() deletes them).
+    citizens = User.objects.filter(username__startswith="bench_citizen_").order_by("username")
+    keys = [
+        token_issue(user=user, actor=user, name=TOKEN_NAME, kind=ApiToken.Kind.PERSONAL)[1]
+        for user in citizens[:TOKENS]
+    ]
     (OUT / "tokens.txt").write_text("\n".join(keys) + "\n")
     # A procedure of the biggest agency with a single required document, submitted online.
     procedure = next(
@@ -161,6 +169,11 @@ def prepare(args) -> dict:
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        # Officers' sessions have given the second factor (their bench authenticator).
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.create()
         return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
@@ -185,10 +198,12 @@ def cleanup(max_dossier_id: int) -> int:
     """Remove what the run wrote: its dossiers (with their events, files, keys) and sessions."""
     from django.contrib.sessions.models import Session
 
+    from tinhso.accounts.models import ApiToken
     from tinhso.dossiers.models import Dossier
 
     deleted = Dossier.objects.filter(pk__gt=max_dossier_id).count()
     Dossier.objects.filter(pk__gt=max_dossier_id).delete()
+    ApiToken.objects.filter(name=TOKEN_NAME).delete()
     Session.objects.filter(expire_date__lt=time_now()).delete()
     shutil.rmtree(OUT / "media", ignore_errors=True)
     return deleted

@@ -36,22 +36,23 @@ def main():
 
     django.setup()
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from tinhso.accounts.models import User
     from tinhso.dossiers.models import Dossier
+    from tinhso.testing.otp import VerifiedClient
 
-    client = Client()
+    client = VerifiedClient()  # an officer's session also gives the second factor
     if args.user:
         client.force_login(User.objects.get(username=args.user))
     codes = list(Dossier.objects.order_by("?").values_list("code", flat=True)[:2000])
 
     extra = {}
     if args.token:
-        from rest_framework.authtoken.models import Token
+        from tinhso.accounts.tokens import token_issue
 
-        key = Token.objects.filter(user__username__startswith="bench_citizen_").first().key
+        user = User.objects.filter(username__startswith="bench_citizen_").first()
+        _token, key = token_issue(user=user, actor=user, name="bench profile_view")
         extra["HTTP_AUTHORIZATION"] = f"Token {key}"
     body = Path(args.post).read_bytes() if args.post else None
     counter = iter(range(10**9))

@@ -148,6 +148,7 @@ class ApiTokenViewSet(
     required_scopes: dict[str, str] = {}
     serializer_class = ApiTokenSerializer
     pagination_class = None
+    lookup_value_regex = r"[0-9]{1,18}"  # an id; anything else is 404 before the database
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema is being generated

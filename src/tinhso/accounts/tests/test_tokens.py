@@ -372,3 +372,14 @@ def test_a_staff_member_without_the_permission_sees_no_tokens(client, world):
     staff = UserFactory(is_staff=True)
     client.force_login(staff)
     assert client.get("/admin/accounts/apitoken/").status_code == 403
+
+
+@pytest.mark.parametrize("token_id", ["abc", "9223372036854775808", "0"])
+def test_an_impossible_token_id_is_404_in_the_envelope(world, token_id):
+    client = with_key(sign_in()["token"])
+    for response in (
+        client.get(f"/api/v1/auth/tokens/{token_id}/"),
+        client.delete(f"/api/v1/auth/tokens/{token_id}/"),
+    ):
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"

@@ -43,7 +43,7 @@ def _load(name: str):
 def _generate(gen_module, base_module, days: int, per_day: int):
     """Dossiers submitted over the last ``days`` days, as ``generate.main`` makes them, parsed
     back from their COPY lines."""
-    base_module.base_ensure(citizens=20, tokens=0)
+    base_module.base_ensure(citizens=20)
     plans = gen_module.plans_build(base_module.agency_weights())
     citizens = list(
         User.objects.filter(username__startswith="bench_citizen_").values_list("pk", flat=True)
