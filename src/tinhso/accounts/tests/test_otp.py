@@ -245,3 +245,26 @@ def test_an_officer_needs_a_code_for_an_api_token(world, failures):
 
 def test_a_citizen_needs_no_code_for_an_api_token(world):
     assert token("citizen").status_code == 200
+
+
+def test_an_administrator_resets_an_authenticator_without_seeing_its_key(client, world):
+    from tinhso.accounts.otp import backup_codes_renew, totp_secret_text
+
+    device = otp_device(world.clerk)
+    codes = backup_codes_renew(user=world.clerk)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page and totp_secret_text(device) not in page
+    assert "config" not in client.get("/admin/otp_totp/totpdevice/").content.decode()
+    static = world.clerk.staticdevice_set.get()
+    assert (
+        codes[0]
+        not in client.get(f"/admin/otp_static/staticdevice/{static.pk}/change/").content.decode()
+    )
+    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    # The officer enrols again at the next sign-in.
+    officer = APIClient()
+    response = officer.post(LOGIN, {"login": "clerk", "password": PASSWORD})
+    assert response["Location"] == ENROL
