@@ -299,8 +299,8 @@ API_INTEGRATION_TOKEN_TTL_DAYS = env_int("API_INTEGRATION_TOKEN_TTL_DAYS", 365)
 OFFICER_IDLE_TIMEOUT_MINUTES = env_int("OFFICER_IDLE_TIMEOUT_MINUTES", 30)
 # Wrong second-factor codes in one sign-in before the session is signed out.
 OTP_MAX_FAILURES = env_int("OTP_MAX_FAILURES", 5)
-# The name authenticator apps show next to the code.
-OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", f"Tỉnh Số {PROVINCE_NAME}")
+# The name authenticator apps show next to the code ("Tỉnh Số <PROVINCE_NAME>" when empty).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "") or f"Tỉnh Số {PROVINCE_NAME}"
 # Administrators may delete a lost authenticator (the officer enrols again), never read its key.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The place line of printed forms ("Cần Thơ, ngày …"); derived from PROVINCE_NAME when empty.
