@@ -59,17 +59,18 @@ class TokenView(APIView):
     required_scopes = {"DELETE": ANY}
 
     def get_authenticators(self):
-        # Signing in ignores any Authorization header (a stale token must not block it).
-        return [] if self._signing_in() else super().get_authenticators()
+        # Only signing out needs the caller: signing in ignores any Authorization header (a stale
+        # token must not block it), and any other method answers 405.
+        return super().get_authenticators() if self._signing_out() else []
 
-    def _signing_in(self) -> bool:
+    def _signing_out(self) -> bool:
         request = getattr(self, "request", None)  # None while the schema is generated
-        return request is not None and request.method == "POST"
+        return request is None or request.method == "DELETE"
 
     def get_permissions(self):
-        if self._signing_in():
-            return [AllowAny()]
-        return [IsAuthenticated(), HasTokenScope()]
+        if self._signing_out():
+            return [IsAuthenticated(), HasTokenScope()]
+        return [AllowAny()]
 
     @extend_schema(
         summary="Get an API token",

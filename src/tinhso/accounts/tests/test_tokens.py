@@ -383,3 +383,13 @@ def test_an_impossible_token_id_is_404_in_the_envelope(world, token_id):
     ):
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_token_endpoint_answers_405_to_other_methods(world):
+    for client in (APIClient(), with_key(sign_in()["token"])):
+        for method in ("get", "put", "patch"):
+            response = getattr(client, method)("/api/v1/auth/token/")
+            assert response.status_code == 405, (method, response.status_code)
+            assert response.json()["error"]["code"] == "method_not_allowed"
+        response = client.generic("TRACE", "/api/v1/auth/token/")
+        assert response.status_code == 405
