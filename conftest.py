@@ -12,10 +12,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Rate limits and throttles count in the cache: no test inherits another's requests.
-    from django.core.cache import cache
+    # Rate limits and throttles count in the cache: no test inherits another's requests. The
+    # default cache is a database table (core.cache), rolled back with each test's transaction;
+    # any other (Redis, when REDIS_URL is set) is emptied here.
+    from django.core.cache import caches
+    from django.core.cache.backends.db import BaseDatabaseCache
 
-    cache.clear()
+    if not isinstance(caches["default"], BaseDatabaseCache):
+        caches["default"].clear()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Tests travel through days with an officer signed in: the idle timeout is off unless a
     # test of it turns it on (tinhso/accounts/tests/test_idle_timeout.py).

@@ -492,7 +492,7 @@ class Generator:
                     "citizen",
                     name,
                     f"0{rnd.randrange(10**10, 10**11)}",  # a citizen ID number: 12 digits
-                    f"09{rnd.randrange(10**7, 10**8)}",
+                    f"09{rnd.randrange(10**7, 9 * 10**7)}",
                     "",
                     "Cần Thơ",
                     NULL,

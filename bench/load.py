@@ -121,6 +121,7 @@ def prepare(args) -> dict:
 
     from tinhso.accounts.models import ApiToken, User
     from tinhso.accounts.tokens import token_issue
+    from tinhso.accounts.services import PASSWORD_BACKEND
     from tinhso.catalog.models import Procedure
     from tinhso.dossiers.models import Dossier
 
@@ -167,7 +168,7 @@ def prepare(args) -> dict:
         user = User.objects.get(username=username)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         # Officers' sessions have given the second factor (their bench authenticator).
         device, _created = TOTPDevice.objects.get_or_create(

@@ -5,6 +5,7 @@ defaults boot with nothing configured (SQLite, demo plugins, console e-mail). `.
 every variable.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -53,9 +54,12 @@ INSTALLED_APPS = [
     "tinhso.portal",
     "tinhso.office",
     "tinhso.demo",
+    "axes",  # the sign-in limiter (accounts.lockout); last, as its documentation asks
 ]
 
 MIDDLEWARE = [
+    # First: REMOTE_ADDR is the client's address for everything after it (TRUSTED_PROXIES).
+    "tinhso.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tinhso.core.middleware.RejectNulMiddleware",
@@ -71,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "tinhso.core.middleware.PrivateNoStoreMiddleware",
+    # Last: answers a lock that a way in did not answer itself (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tinhso.urls"
@@ -89,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tinhso.core.context_processors.site",
+                "tinhso.notify.context_processors.demo_outbox",
             ],
         },
     },
@@ -111,7 +118,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["tinhso.accounts.backends.PhoneOrEmailBackend"]
+# The limiter first: a locked account or address is refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "tinhso.accounts.backends.PhoneOrEmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -124,13 +135,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tinhso.accounts.tokens.RevokeTokensOnPasswordChange"},
 ]
 
+# Rate limits, throttles and cached statistics live in the default cache, which every server
+# process must share (two workers with a cache each would double every limit): Redis when
+# REDIS_URL is set, else a table of the site's database (core.cache; `migrate` creates it).
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
         if env_str("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tinhso"}
+        else {
+            "BACKEND": "tinhso.core.cache.DatabaseCache",
+            "LOCATION": "tinhso_cache",
+            # Culling drops entries (counters too) past this many: keep it well above the
+            # number of clients counted in one window.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
+        }
     )
 }
+# The proxies in front of the site, one per hop, the one nearest the site last (addresses or
+# CIDR networks, e.g. "127.0.0.1" for nginx on this host): only a request that comes from them
+# has its client address read from X-Forwarded-For (core.middleware.ClientAddressMiddleware).
+# Empty: the header is never trusted.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 # Language: Vietnamese by default, English switchable.
 LANGUAGE_CODE = "vi"
@@ -216,6 +241,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "tinhso.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "tinhso.core.api.exception_handler",
+    # Throttles read REMOTE_ADDR, which ClientAddressMiddleware resolved; never X-Forwarded-For.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("RATE_ANON", "300/min"),
         "tracking": env_str("RATE_TRACKING", "60/min"),
@@ -267,7 +294,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes tells every failed sign-in at INFO (with the login and address masked).
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Tỉnh Số: the province and its rules -------------------------------------------------------
@@ -286,8 +314,13 @@ UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 TRACKING_RATE_LIMIT = env_str("TRACKING_RATE_LIMIT", "30/m")
 # Writes by one account on the portal (submissions, supplements, withdrawals, ratings, settings).
 PORTAL_WRITE_RATE_LIMIT = env_str("PORTAL_WRITE_RATE_LIMIT", "10/m")
-LOGIN_RATE_LIMIT_IP = env_str("LOGIN_RATE_LIMIT_IP", "20/10m")
-LOGIN_RATE_LIMIT_LOGIN = env_str("LOGIN_RATE_LIMIT_LOGIN", "5/10m")
+# Registrations and password-reset requests per client address, and codes sent to one phone or
+# e-mail address (taken or not: the answer must not tell).
+ACCOUNT_REQUEST_RATE_LIMIT = env_str("ACCOUNT_REQUEST_RATE_LIMIT", "20/10m")
+ACCOUNT_CODE_RATE_LIMIT = env_str("ACCOUNT_CODE_RATE_LIMIT", "3/15m")
+# A code sent by SMS or e-mail (registration, new password): minutes valid, wrong tries allowed.
+ACCOUNT_CODE_MINUTES = env_int("ACCOUNT_CODE_MINUTES", 15)
+ACCOUNT_CODE_ATTEMPTS = env_int("ACCOUNT_CODE_ATTEMPTS", 5)
 
 # --- Sign-in: API tokens and the officers' second factor (tinhso.accounts) ----------------------
 # Days a personal API token lives (POST /api/v1/auth/token/); at most this many per person.
@@ -306,9 +339,34 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The place line of printed forms ("Cần Thơ, ngày …"); derived from PROVINCE_NAME when empty.
 PROVINCE_PLACE = env_str("PROVINCE_PLACE", "")
 
+# --- Signing in: one limiter for every way in (django-axes; accounts.lockout) ------------------
+# Failed sign-ins allowed per account (from any address) and per client address (on any
+# accounts) within the cool-off; a lock ends SIGNIN_COOLOFF_MINUTES after the failure that
+# caused it, and a password reset unlocks the account at once.
+SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", 5)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 20)
+SIGNIN_COOLOFF_MINUTES = env_int("SIGNIN_COOLOFF_MINUTES", 15)
+AXES_HANDLER = "tinhso.accounts.lockout.AxesHandler"  # the database: shared by every process
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = SIGNIN_FAILURES_PER_ACCOUNT  # the address's limit is scaled to it
+AXES_COOLOFF_TIME = dt.timedelta(minutes=SIGNIN_COOLOFF_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_CALLABLE = "tinhso.accounts.lockout.account_key"
+AXES_CLIENT_IP_CALLABLE = "tinhso.accounts.lockout.client_ip_or_none"
+AXES_LOCKOUT_CALLABLE = "tinhso.accounts.lockout.lockout_response"
+# Axes keeps failed attempts (without the typed login: see account_key) but no log of every
+# successful sign-in, and masks these form fields in what it keeps and logs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "password1", "password2", "code"]
+
 # --- Notifications (tinhso.notify) and the scheduler (tinhso.scheduler) ------------------------
 # Channel plugins: "email" (Django's mail backend), "esms", "speedsms", or "demo" (sends nothing,
 # shows the message in the admin).
+# In the demo, the page after a registration or a reset request shows the code message the demo
+# channel "sent" (core.outbox). On by default only while SECRET_KEY is the public default.
+NOTIFY_DEMO_IN_PAGE = env_bool("NOTIFY_DEMO_IN_PAGE", SECRET_KEY == DEFAULT_SECRET_KEY)
 # "demo" until an operator configures mail: messages show in the admin, never in the console log.
 NOTIFY_EMAIL_BACKEND = env_str("NOTIFY_EMAIL_BACKEND", "demo")
 NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "demo")

@@ -1,11 +1,11 @@
-"""Citizen accounts: register with a phone number or an e-mail address, sign in with either."""
-
-import secrets
+"""Citizen accounts: register with a phone number or an e-mail address, sign in with either,
+set a new password with a code."""
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.accounts.lockout import lockout_message, lockout_seconds
 from tinhso.accounts.models import User
 from tinhso.core.validators import (
     normalise_id_number,
@@ -14,12 +14,32 @@ from tinhso.core.validators import (
     validate_phone,
 )
 
+PASSWORD_HELP = _("At least 8 characters, not only digits, not too common.")
+
+
+def _new_password_field(label, *, help_text="") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=help_text,
+    )
+
+
+def _passwords_match(form: forms.Form, data: dict) -> bool:
+    """False (with the error on ``password2``) when the two typed passwords differ."""
+    password1, password2 = data.get("password1"), data.get("password2")
+    if password1 and password2 and password1 != password2:
+        form.add_error("password2", _("The two passwords do not match."))
+        return False
+    return True
+
 
 class RegisterForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     phone = forms.CharField(
         label=_("Phone number"),
-        max_length=15,
+        max_length=20,  # typed in any notation: "(+84) 912-345-678"
         required=False,
         validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
@@ -37,17 +57,8 @@ class RegisterForm(forms.Form):
         help_text=_("12 digits, as on your chip-based identity card."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not only digits, not too common."),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = _new_password_field(_("Password"), help_text=PASSWORD_HELP)
+    password2 = _new_password_field(_("Password again"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,29 +68,23 @@ class RegisterForm(forms.Form):
             self.fields[name].hide_optional = True
 
     def clean_phone(self):
-        phone = normalise_phone(self.cleaned_data["phone"])
-        if phone and User.objects.filter(phone=phone).exists():
-            raise forms.ValidationError(_("An account with this phone number already exists."))
-        return phone
+        # Any notation ("0900 000 001", "+84900000001") becomes the stored one. Whether an
+        # account already has it is never said here (accounts.services.signup_start).
+        return normalise_phone(self.cleaned_data["phone"])
 
     def clean_national_id(self):
         return normalise_id_number(self.cleaned_data["national_id"])
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if email and User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        return self.cleaned_data["email"].strip()
 
     def clean(self):
         data = super().clean()
         if not self.errors.get("phone") and not self.errors.get("email"):
             if not data.get("phone") and not data.get("email"):
                 self.add_error("phone", _("Enter a phone number or an e-mail address."))
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif password1:
+        password1 = data.get("password1")
+        if _passwords_match(self, data) and password1:
             candidate = User(
                 full_name=data.get("full_name", ""),
                 phone=data.get("phone", ""),
@@ -90,21 +95,6 @@ class RegisterForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
-
-    def save(self) -> User:
-        data = self.cleaned_data
-        user = User(
-            # The user name is internal: people sign in with their phone or e-mail.
-            username=f"c-{secrets.token_hex(8)}",
-            full_name=data["full_name"].strip(),
-            phone=data["phone"],
-            email=data["email"],
-            national_id=data["national_id"],
-        )
-        user.set_password(data["password1"])
-        user.full_clean(exclude=["password"])
-        user.save()
-        return user
 
 
 class LoginForm(forms.Form):
@@ -122,16 +112,72 @@ class LoginForm(forms.Form):
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
         self.user = None
+        # Seconds until a lock on this account or connection ends (0: not locked).
+        self.locked_seconds = 0
         super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()
         login, password = data.get("login"), data.get("password")
         if login and password:
+            # The limiter (django-axes) runs inside authenticate(): a locked account or
+            # connection is refused before the password is checked.
             self.user = authenticate(self.request, username=login.strip(), password=password)
+            if self.user is None and getattr(self.request, "axes_locked_out", False):
+                self.locked_seconds = lockout_seconds(self.request, login.strip())
+                raise forms.ValidationError(lockout_message(self.locked_seconds), code="locked")
             if self.user is None:
                 raise forms.ValidationError(
                     _("The phone number, e-mail address or password is not correct."),
                     code="invalid_login",
                 )
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        help_text=_("The 6 digits we sent you."),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "pattern": "[0-9 ]*",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Enter the 6 digits of the code."), code="invalid")
+        return code
+
+
+class PasswordResetRequestForm(forms.Form):
+    login = forms.CharField(
+        label=_("Phone number or e-mail address"),
+        max_length=254,
+        help_text=_("The one your account uses: we send a code to it."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+    def clean_login(self):
+        login = self.cleaned_data["login"].strip()
+        if "@" in login:
+            forms.EmailField().clean(login)
+            return login
+        validate_phone(login)
+        return normalise_phone(login)
+
+
+class PasswordResetForm(CodeForm):
+    password1 = _new_password_field(_("New password"), help_text=PASSWORD_HELP)
+    password2 = _new_password_field(_("New password again"))
+
+    def clean(self):
+        data = super().clean()
+        _passwords_match(self, data)
         return data

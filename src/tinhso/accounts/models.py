@@ -4,7 +4,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.core.validators import validate_personal_id, validate_phone
+from tinhso.core.validators import normalise_phone, validate_personal_id, validate_phone
 
 
 class User(AbstractUser):
@@ -40,6 +40,12 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def clean(self):
+        # One stored form for every notation typed (the admin, forms): "0912 345 678",
+        # "+84912345678" → "0912345678"; e-mail domains are case-insensitive.
+        super().clean()
+        self.phone = normalise_phone(self.phone)
 
     @property
     def display_name(self) -> str:
@@ -105,3 +111,41 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class VerificationCode(models.Model):
+    """A short code sent by SMS or e-mail to prove that a person holds a phone number or an
+    e-mail address: to finish a registration, or to set a new password.
+
+    Only an HMAC of the code is kept (``accounts.services``); it expires after
+    ``ACCOUNT_CODE_MINUTES`` and dies after ``ACCOUNT_CODE_ATTEMPTS`` wrong tries. A pending
+    registration keeps what the person typed in ``data`` (the password already hashed) until it
+    is confirmed; the row is deleted when the code is used, and expired rows are deleted by the
+    next code issued.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("Registration")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    code_hash = models.CharField(max_length=64, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    data = models.JSONField(default=dict, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+
+    def __str__(self):
+        return f"{self.purpose} #{self.pk}"

@@ -1,31 +1,42 @@
+"""Signing in, registering with a code, setting a new password with a code.
+
+Every password check goes through ``authenticate()``, where django-axes limits failed sign-ins
+per account and per client address (``accounts.lockout``); every session starts in
+``services.sign_in_complete``. Registration and the reset request answer the same whether or
+not an account has the phone or e-mail typed (``services``). Nothing personal goes in a URL:
+the pending code's id and the masked address it went to stay in the session.
+"""
+
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from tinhso.accounts.forms import LoginForm, RegisterForm
-from tinhso.accounts.otp import second_factor_step
-from tinhso.core.audit import audit_log_write
-from tinhso.core.ratelimit import client_ip, rate_limit_hit
-from tinhso.core.text import fold
+from tinhso.accounts import services
+from tinhso.accounts.forms import (
+    CodeForm,
+    LoginForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    RegisterForm,
+)
+from tinhso.accounts.selectors import login_canonical
+from tinhso.core.outbox import outbox_follow, outbox_forget
+from tinhso.core.privacy import mask_address
+from tinhso.core.ratelimit import rate_limit_hit
 
-
-def _rate_per_ip() -> str:
-    """Failed sign-ins (and registrations) allowed per client address in a window."""
-    return getattr(settings, "LOGIN_RATE_LIMIT_IP", "20/10m")
-
-
-def _rate_per_login() -> str:
-    """Failed sign-ins allowed per login name (phone or e-mail) in a window."""
-    return getattr(settings, "LOGIN_RATE_LIMIT_LOGIN", "5/10m")
+SIGNUP = "accounts.signup"
+RESET = "accounts.reset"
 
 
 def _next_url(request) -> str:
@@ -37,11 +48,8 @@ def _next_url(request) -> str:
     return ""
 
 
-def _login_keys(request, login: str) -> list[tuple[str, str]]:
-    keys = [(f"login-ip:{client_ip(request)}", _rate_per_ip())]
-    if login:
-        keys.append((f"login-name:{fold(login)}", _rate_per_login()))
-    return keys
+def _language(request) -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
 @sensitive_post_parameters("password")
@@ -53,60 +61,184 @@ def login(request):
     status = 200
     if request.method == "POST":
         form = LoginForm(request, data=request.POST)
-        keys = _login_keys(request, request.POST.get("login", "").strip())
-        if any(rate_limit_hit(key, rate, increment=False) for key, rate in keys):
-            form = LoginForm(request, initial={"login": request.POST.get("login", "")})
-            form.limited = True
-            status = 429
-        elif form.is_valid():
-            auth_login(request, form.user)
+        if form.is_valid():
             # Officers and administrators give a code from their authenticator app next.
-            second_step = second_factor_step(request, _next_url(request))
-            return second_step or redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
-        else:
-            for key, rate in keys:
-                rate_limit_hit(key, rate)
+            next_url = _next_url(request)
+            return redirect(services.sign_in_complete(request, form.user, next_url=next_url))
+        status = 429 if form.locked_seconds else 200
     else:
         form = LoginForm(request)
+    response = render(
+        request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=status
+    )
+    if form.locked_seconds:
+        response["Retry-After"] = str(form.locked_seconds)
+    return response
+
+
+def _too_many(request, template: str, context: dict, wait: int, message: str):
+    response = render(request, template, {**context, "limited": message}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _request_limited(request, destination: str) -> tuple[int, str]:
+    """Registrations and reset requests: per client address, and codes per phone or e-mail
+    (no one can flood a stranger's phone). The same for a taken and a free address."""
+    wait = rate_limit_hit(
+        request, group="account-request", rate=settings.ACCOUNT_REQUEST_RATE_LIMIT
+    )
+    if wait:
+        return wait, _("Too many attempts from your connection. Please wait a few minutes.")
+    wait = rate_limit_hit(
+        request,
+        group="account-code",
+        rate=settings.ACCOUNT_CODE_RATE_LIMIT,
+        key=lambda group, request: login_canonical(destination),
+    )
+    if wait:
+        return wait, _(
+            "Several codes were sent to this phone number or e-mail address a moment ago. "
+            "Please wait a few minutes, then try again."
+        )
+    return 0, ""
+
+
+def _code_page(request, form, pending: dict, *, title: str, button: str, again: str):
+    """The page that takes a code sent to ``pending["to"]`` (masked); 400 with the errors."""
     return render(
         request,
-        "accounts/login.html",
-        {"form": form, "next": _next_url(request), "limited": getattr(form, "limited", False)},
-        status=status,
+        "accounts/code.html",
+        {
+            "form": form,
+            "to": pending["to"],
+            "title": title,
+            "button": button,
+            "again_url": reverse(again),
+        },
+        status=400 if form.errors else 200,
     )
 
 
+# --- registration ------------------------------------------------------------------------------
 @sensitive_post_parameters("password1", "password2")
 @csrf_protect
 @never_cache
 def register(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
+    context = {"next": _next_url(request)}
     if request.method == "POST":
-        if rate_limit_hit(f"register-ip:{client_ip(request)}", _rate_per_ip()):
-            form = RegisterForm(request.POST)
-            form.is_valid()
-            return render(
-                request, "accounts/register.html", {"form": form, "limited": True}, status=429
-            )
         form = RegisterForm(request.POST)
+        context["form"] = form
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    user = form.save()
-                    audit_log_write(actor=user, action="account.register", obj=user)
-            except (IntegrityError, ValidationError):
-                # Someone registered the same phone or e-mail a moment ago.
-                form.add_error(
-                    None, _("An account with this phone number or e-mail address already exists.")
-                )
-            else:
-                auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-                messages.success(request, _("Welcome! Your account has been created."))
-                return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+            data = form.cleaned_data
+            destination = services.code_destination(phone=data["phone"], email=data["email"])
+            wait, message = _request_limited(request, destination)
+            if wait:
+                return _too_many(request, "accounts/register.html", context, wait, message)
+            row = services.signup_start(
+                full_name=data["full_name"],
+                phone=data["phone"],
+                email=data["email"],
+                national_id=data["national_id"],
+                password=data["password1"],
+                language=_language(request),
+            )
+            request.session[SIGNUP] = {
+                "id": row.pk,
+                "to": mask_address(destination),
+                "next": context["next"],
+            }
+            outbox_follow(request, row)
+            return redirect("accounts:register_confirm")
     else:
-        form = RegisterForm()
-    return render(request, "accounts/register.html", {"form": form, "next": _next_url(request)})
+        context["form"] = RegisterForm()
+    return render(request, "accounts/register.html", context)
+
+
+@csrf_protect
+@never_cache
+def register_confirm(request):
+    pending = request.session.get(SIGNUP)
+    if not pending:
+        return redirect("accounts:register")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.signup_confirm(code_id=pending["id"], code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            del request.session[SIGNUP]
+            outbox_forget(request)
+            next_url = services.sign_in_complete(request, user, next_url=pending.get("next", ""))
+            messages.success(request, _("Welcome! Your account has been created."))
+            return redirect(next_url)
+    return _code_page(
+        request,
+        form,
+        pending,
+        title=_("Confirm your phone number or e-mail"),
+        button=_("Create the account"),
+        again="accounts:register",
+    )
+
+
+# --- password reset ----------------------------------------------------------------------------
+@csrf_protect
+@never_cache
+def password_reset(request):
+    context = {}
+    if request.method == "POST":
+        form = PasswordResetRequestForm(request.POST)
+        context["form"] = form
+        if form.is_valid():
+            address = form.cleaned_data["login"]
+            wait, message = _request_limited(request, address)
+            if wait:
+                return _too_many(request, "accounts/password_reset.html", context, wait, message)
+            row = services.password_reset_start(address=address, language=_language(request))
+            request.session[RESET] = {"id": row.pk, "to": mask_address(address)}
+            outbox_follow(request, row)
+            return redirect("accounts:password_reset_confirm")
+    else:
+        context["form"] = PasswordResetRequestForm()
+    return render(request, "accounts/password_reset.html", context)
+
+
+@sensitive_post_parameters("password1", "password2")
+@csrf_protect
+@never_cache
+def password_reset_confirm(request):
+    pending = request.session.get(RESET)
+    if not pending:
+        return redirect("accounts:password_reset")
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.password_reset_complete(
+                code_id=pending["id"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            field = "code" if getattr(error, "code", "") in {"code_wrong", "code_expired"} else None
+            form.add_error(field or "password1", error)
+        else:
+            request.session.pop(RESET, None)
+            outbox_forget(request)
+            next_url = services.sign_in_complete(request, user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect(next_url)
+    return _code_page(
+        request,
+        form,
+        pending,
+        title=_("Set a new password"),
+        button=_("Save the new password"),
+        again="accounts:password_reset",
+    )
 
 
 logout = auth_views.LogoutView.as_view()

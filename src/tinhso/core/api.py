@@ -81,7 +81,7 @@ def exception_handler(exc, context):
         wait = math.ceil(exc.wait)
         message = " ".join(
             [
-                str(exceptions.Throttled.default_detail),
+                str(type(exc).default_detail),
                 ngettext(
                     "Expected available in {wait} second.",
                     "Expected available in {wait} seconds.",

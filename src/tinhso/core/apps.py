@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +9,14 @@ class CoreConfig(AppConfig):
     name = "tinhso.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        post_migrate.connect(cache_table_ensure, sender=self)
+
+
+def cache_table_ensure(using: str = "default", verbosity: int = 1, **kwargs: Any) -> None:
+    """Create the shared cache's table (``core.cache``) after every migrate, so rate limits are
+    shared by every server process with nothing else to run; with Redis there is none to make."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

@@ -1,9 +1,66 @@
 """Middleware of the whole site."""
 
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
+from python_ipware import IpWare
 
 from tinhso.core.api import API_PREFIX, error_json
+
+# Where the address of the connection's other end (a proxy, or the client itself) is kept once
+# REMOTE_ADDR holds the client's.
+PEER_ADDR = "TINHSO_PEER_ADDR"
+
+
+@functools.lru_cache(maxsize=8)
+def _ipware(proxies: tuple[str, ...]) -> IpWare:
+    # A bad entry fails loudly here, on the first request, rather than trusting anything.
+    return IpWare(precedence=("HTTP_X_FORWARDED_FOR",), proxy_list=list(proxies))
+
+
+def client_address(meta: Mapping[str, Any], trusted_proxies: tuple[str, ...] = ()) -> str:
+    """The client's address: the connection's peer (``REMOTE_ADDR``), unless the peer is the
+    proxy nearest the site in ``trusted_proxies``; then the address those proxies put in
+    ``X-Forwarded-For`` in front of themselves.
+
+    ``trusted_proxies`` lists the proxies in front of the site, one entry per hop, the one
+    nearest the site last; each is an address or a CIDR network (``"127.0.0.1"``,
+    ``"10.0.0.0/29"``). The header's left part is whatever the client sent and is never read.
+    python-ipware checks the chain: the peer is appended to the header as its last hop, and the
+    trailing hops must match the list in order.
+    """
+    peer = str(meta.get("REMOTE_ADDR") or "")
+    forwarded = str(meta.get("HTTP_X_FORWARDED_FOR") or "")
+    if not trusted_proxies or not peer or not forwarded:
+        return peer
+    chain = {"HTTP_X_FORWARDED_FOR": f"{forwarded}, {peer}"}
+    address, trusted = _ipware(trusted_proxies).get_client_ip(chain, strict=False)
+    return str(address) if address is not None and trusted else peer
+
+
+class ClientAddressMiddleware:
+    """Resolve the client's address once for the whole site and put it in ``REMOTE_ADDR``, where
+    the sign-in limiter (django-axes), the rate limits (``core.ratelimit``, django-ratelimit) and
+    DRF's throttles (``NUM_PROXIES = 0``) read it; the peer stays in ``TINHSO_PEER_ADDR``.
+
+    ``X-Forwarded-For`` is read only from the proxies the operator lists in ``TRUSTED_PROXIES``
+    (empty by default: the header is never trusted, since anyone can send it).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        meta[PEER_ADDR] = meta.get("REMOTE_ADDR", "")
+        meta["REMOTE_ADDR"] = client_address(meta, tuple(settings.TRUSTED_PROXIES))
+        return self.get_response(request)
 
 
 class RejectNulMiddleware:

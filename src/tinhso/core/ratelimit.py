@@ -1,105 +1,69 @@
-"""A small fixed-window rate limiter on the Django cache (LocMem by default, Redis in production).
+"""Rate limits on django-ratelimit, counted in the default cache that every server process shares
+(``core.cache``: the database when no Redis is configured, Redis when ``REDIS_URL`` is set).
 
 Rates are written ``"<count>/<period>"`` where the period is ``s``, ``m``, ``h`` or ``d``,
-optionally with a number: ``"30/m"``, ``"5/15m"``, ``"1000/d"``.
+optionally with a number: ``"30/m"``, ``"5/15m"``, ``"1000/d"``. Each key counts in fixed windows
+of the period (django-ratelimit staggers the windows' start per key).
 
-    if rate_limit_hit(f"track:{client_ip(request)}", settings.TRACKING_RATE_LIMIT):
-        return too_many_requests()
+    if wait := rate_limit_hit(request, group="track", rate=settings.TRACKING_RATE_LIMIT):
+        return too_many_requests(request, wait)
 
 or as a decorator on a view:
 
-    @ratelimit(rate="30/m", key=ip_key, methods=("POST",))
+    @ratelimit(rate="30/m", key="ip", methods=("POST",))
     def view(request): ...
 
-Keys are hashed, so a key made from a phone number or an e-mail address keeps no personal data
-in the cache.
+Keys are ``"ip"`` (the client's address as ``ClientAddressMiddleware`` resolved it; IPv6 by
+/64), ``"user"``, or a function ``(group, request) -> str``. django-ratelimit hashes the cache
+key, so a key made from a phone number or an e-mail address keeps no personal data in the cache.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import re
-import time
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django_ratelimit.core import get_usage
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
-
-
-def rate_parse(rate: str) -> tuple[int, int]:
-    """``"30/m"`` → ``(30, 60)``: at most 30 hits in a window of 60 seconds."""
-    match = _RATE.match(rate or "")
-    if not match:
-        raise ValueError(f"Bad rate {rate!r}: write it like '30/m' or '5/15m'.")
-    count, multiplier, unit = match.groups()
-    return int(count), int(multiplier or 1) * _UNITS[unit]
+Key = str | Callable[[str, HttpRequest], str]
+Rate = str | Callable[[], str]
 
 
-def _cache_key(key: str, period: int, now: float) -> str:
-    window = int(now // period)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"rl:{digest}:{period}:{window}"
-
-
-def rate_limit_hit(key: str, rate: str, *, increment: bool = True) -> bool:
-    """Count one hit for ``key`` and say whether it is over ``rate``.
-
-    With ``increment=False`` only look: whether the key is already over its limit.
-    """
-    limit, period = rate_parse(rate)
-    cache_key = _cache_key(key, period, time.time())
-    if not increment:
-        return (cache.get(cache_key) or 0) >= limit
-    # add() is atomic and does nothing if the key exists; incr() is atomic on Redis.
-    cache.add(cache_key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=period + 1)
-        count = 1
-    return count > limit
-
-
-def rate_limit_reset(key: str, rate: str) -> None:
-    _limit, period = rate_parse(rate)
-    cache.delete(_cache_key(key, period, time.time()))
+def rate_limit_hit(request: HttpRequest, *, group: str, rate: str, key: Key = "ip") -> int:
+    """Count one hit of ``key`` in ``group``; 0 while within ``rate``, else the seconds until the
+    window ends (for ``Retry-After``)."""
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(1, int(usage["time_left"]))
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address as the server saw it.
-
-    Behind a reverse proxy, configure the proxy to set REMOTE_ADDR (e.g. granian's
-    ``--respect-proxy-headers`` or a middleware trusting only the proxy), never trust a
-    client-supplied X-Forwarded-For here.
-    """
+    """The client's address, as ``core.middleware.ClientAddressMiddleware`` resolved it (from
+    ``X-Forwarded-For`` only behind the proxies in ``TRUSTED_PROXIES``)."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def ip_key(request: HttpRequest) -> str:
-    return f"ip:{client_ip(request)}"
-
-
-def too_many_requests(request: HttpRequest | None = None) -> HttpResponse:
-    return HttpResponse(
+def too_many_requests(request: HttpRequest | None = None, wait: int = 60) -> HttpResponse:
+    response = HttpResponse(
         "Too many requests. Please wait a minute and try again.",
         status=429,
         content_type="text/plain; charset=utf-8",
     )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def ratelimit(
     *,
-    rate: str | Callable[[], str],
-    key: Callable[[HttpRequest], str] = ip_key,
+    rate: Rate,
+    key: Key = "ip",
     group: str | None = None,
     methods: tuple[str, ...] | None = None,
-    response: Callable[[HttpRequest], HttpResponse] = too_many_requests,
+    response: Callable[[HttpRequest, int], HttpResponse] = too_many_requests,
 ):
-    """Decorate a view: over the limit it answers ``response(request)`` (429) instead.
+    """Decorate a view: over the limit it answers ``response(request, wait)`` (429) instead.
 
     ``rate`` may be a callable so that it is read from settings at request time.
     """
@@ -111,8 +75,8 @@ def ratelimit(
         def wrapped(request, *args, **kwargs):
             if methods is None or request.method in methods:
                 current = rate() if callable(rate) else rate
-                if rate_limit_hit(f"{name}:{key(request)}", current):
-                    return response(request)
+                if wait := rate_limit_hit(request, group=name, rate=current, key=key):
+                    return response(request, wait)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -9,26 +9,38 @@ normalised value.
   identity card number (CMND, 9 digits), or a tax number (10 digits; a branch's 13 written
   ``0123456789-001``).
 - Personal identity number of an account: CCCD (12 digits) or CMND (9 digits).
-- Vietnamese phone number: a mobile ``0`` + 3/5/7/8/9 + 8 digits, or a landline ``02`` + 9 digits
-  (the 2017–2018 numbering plan); ``+84``/``84`` is read as the leading ``0``.
+- Vietnamese phone number: a mobile or landline number of the national numbering plan as the
+  ``phonenumbers`` library (Google's libphonenumber metadata) knows it, stored in one canonical
+  form, the national one without spaces: ``0900000001``, ``02838221234``. Any common notation
+  reads the same: ``0900 000 001``, ``0900.000.001``, ``+84 900 000 001``, ``84900000001``,
+  ``(+84) 900-000-001``, ``0084900000001``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 _SEPARATORS = re.compile(r"[\s.]+")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]+")
+# ASCII digits, separators and plus signs only: no letters (phonenumbers would read "1-800-FLOWERS"),
+# no Arabic-Indic or full-width digits (no gateway delivers to them).
+_PHONE_CHARACTERS = re.compile(r"[0-9 \t.\-()+]+")
 
 # ASCII digits only (``\d`` would take Arabic-Indic or full-width digits, which no gateway or
 # register reads and which would let one number be registered twice); whole value only.
 ID_NUMBER = re.compile(r"[0-9]{12}|[0-9]{9}|[0-9]{10}(-[0-9]{3})?")
 PERSONAL_ID = re.compile(r"[0-9]{12}|[0-9]{9}")
-PHONE = re.compile(r"0[35789][0-9]{8}|02[0-9]{9}")
+_PHONE_KINDS = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
 
 
 def normalise_id_number(value: str | None) -> str:
@@ -36,14 +48,36 @@ def normalise_id_number(value: str | None) -> str:
     return _SEPARATORS.sub("", value or "")
 
 
+def _phone_canonical(value: str) -> str | None:
+    """The canonical form of a valid Vietnamese mobile or landline number, else ``None``.
+    (Premium and short numbers such as 1900…, extensions and letters are not a person's phone.)"""
+    if not _PHONE_CHARACTERS.fullmatch(value):
+        return None
+    try:
+        number = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException:
+        return None
+    if (
+        number.country_code == 84
+        and not number.extension
+        and phonenumbers.is_valid_number_for_region(number, "VN")
+        and phonenumbers.number_type(number) in _PHONE_KINDS
+    ):
+        return f"0{number.national_number}"
+    return None
+
+
 def normalise_phone(value: str | None) -> str:
-    """``"+84 912-345-678"`` → ``"0912345678"``."""
-    phone = _PHONE_SEPARATORS.sub("", value or "")
-    if phone.startswith("+84"):
-        phone = "0" + phone[3:]
-    elif phone.startswith("84") and len(phone) in (11, 12):
-        phone = "0" + phone[2:]
-    return phone
+    """``"+84 912-345-678"`` → ``"0912345678"``. A value that is no valid number comes back with
+    its separators removed, for ``validate_phone`` to refuse."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    return _phone_canonical(text) or _PHONE_SEPARATORS.sub("", text)
+
+
+def _phone_valid(value: str) -> bool:
+    return _phone_canonical(value.strip()) is not None
 
 
 @deconstructible
@@ -54,8 +88,8 @@ class PatternValidator:
         self.name = name
 
     def __call__(self, value: str) -> None:
-        pattern, normalise, message, code = _RULES[self.name]
-        if value and not pattern.fullmatch(normalise(value)):
+        valid, message, code = _RULES[self.name]
+        if value and not valid(value):
             raise ValidationError(message, code=code)
 
     def __eq__(self, other: object) -> bool:
@@ -65,10 +99,13 @@ class PatternValidator:
         return hash(self.name)
 
 
+def _matches(pattern: re.Pattern[str], normalise: Callable[[str], str]) -> Callable[[str], bool]:
+    return lambda value: bool(pattern.fullmatch(normalise(value)))
+
+
 _RULES = {
     "id_number": (
-        ID_NUMBER,
-        normalise_id_number,
+        _matches(ID_NUMBER, normalise_id_number),
         _(
             "Enter a citizen identity number (12 digits), an old identity card number (9 digits) "
             "or a tax number (10 digits, or 10-3 for a branch)."
@@ -76,14 +113,12 @@ _RULES = {
         "invalid_id_number",
     ),
     "personal_id": (
-        PERSONAL_ID,
-        normalise_id_number,
+        _matches(PERSONAL_ID, normalise_id_number),
         _("Enter a citizen identity number (12 digits) or an old identity card number (9 digits)."),
         "invalid_personal_id",
     ),
     "phone": (
-        PHONE,
-        normalise_phone,
+        _phone_valid,
         _("Enter a Vietnamese phone number such as 0912345678."),
         "invalid_phone",
     ),

@@ -575,7 +575,8 @@ def _applicant(ctx: Context, spec, channel, ward: Ward | None) -> dict:
         "applicant": user,
         "applicant_kind": ApplicantKind.ORGANISATION if organisation else ApplicantKind.CITIZEN,
         "applicant_name": user.full_name if user else person_name(rng),
-        "applicant_phone": user.phone if user else f"09{rng.randrange(10**7, 10**8)}",
+        # 091…–098…: mobile ranges in use (099 is partly unassigned).
+        "applicant_phone": user.phone if user else f"09{rng.randrange(10**7, 9 * 10**7)}",
         "applicant_email": user.email if user else "",
         "applicant_address": f"{address}, {settings.PROVINCE_NAME}",
         "applicant_ward": ward,

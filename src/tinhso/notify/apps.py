@@ -11,7 +11,10 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from tinhso.notify import tasks  # noqa: F401  (puts its jobs on the schedule)
+        from tinhso.notify import (
+            receivers,  # noqa: F401  (sends what other apps ask for)
+            tasks,  # noqa: F401  (puts its jobs on the schedule)
+        )
         from tinhso.notify.contrib import demo, email, esms, speedsms  # noqa: F401  (plugins)
 
         post_migrate.connect(templates_ensure, sender=self)

@@ -20,11 +20,26 @@ class Event(models.TextChoices):
     DOSSIER_RESULT_READY = "dossier.result_ready", pgettext_lazy("notification", "Result ready")
     DOSSIER_APOLOGY = "dossier.apology", _("Apology for a late dossier")
     DOSSIER_DUE_SOON = "dossier.due_soon", _("Dossier due soon (officers)")
+    # About a person's account (accounts.signals.account_message); required, never opted out of.
+    ACCOUNT_SIGNUP_CODE = "account.signup_code", _("Registration code")
+    ACCOUNT_SIGNUP_TAKEN = "account.signup_taken", _("Registration attempt with your address")
+    ACCOUNT_PASSWORD_RESET_CODE = "account.password_reset_code", _("Password reset code")
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed", _("Password changed")
 
 
 # Sent to officers about their work, never to applicants: only officers are offered these on the
 # portal's notification settings page.
 OFFICER_EVENTS = frozenset({Event.DOSSIER_DUE_SOON})
+# About the account itself (codes, warnings): always sent to the address concerned, so never
+# offered on the notification settings page.
+ACCOUNT_EVENTS = frozenset(
+    {
+        Event.ACCOUNT_SIGNUP_CODE,
+        Event.ACCOUNT_SIGNUP_TAKEN,
+        Event.ACCOUNT_PASSWORD_RESET_CODE,
+        Event.ACCOUNT_PASSWORD_CHANGED,
+    }
+)
 
 
 class ChannelKind(models.TextChoices):

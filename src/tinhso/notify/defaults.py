@@ -1,8 +1,11 @@
-"""The default message of every event (created by migration 0002; edit them in the admin).
+"""The default message of every event (created after every migrate; edit them in the admin).
 
 Context of the dossier messages: ``code``, ``procedure``, ``applicant_name``, ``status``,
 ``tracking_url``, ``due_at``, ``comment``, ``fee_amount``, ``new_due_at``; of ``due_soon``:
-``code``, ``procedure``, ``due_at``, ``officer_name``, ``office_url``.
+``code``, ``procedure``, ``due_at``, ``officer_name``, ``office_url``. Account messages
+(``accounts.services``): the codes get ``code`` and ``minutes``; ``signup_taken`` gets
+``login_url`` and ``reset_url``; ``password_changed`` gets ``changed_at`` and ``reset_url``.
+They are ``legally_required``: security messages nobody can opt out of.
 """
 
 DEFAULT_TEMPLATES = [
@@ -146,5 +149,109 @@ DEFAULT_TEMPLATES = [
             "Open it: {{ office_url }}"
         ),
         "sms_en": "Dossier {{ code }} is due {{ due_at }}. Open it: {{ office_url }}",
+    },
+    {
+        "event": "account.signup_code",
+        "description": "Mã xác nhận đăng ký tài khoản",
+        "legally_required": True,
+        "subject_vi": "Mã xác nhận đăng ký tài khoản: {{ code }}",
+        "body_vi": (
+            "Mã xác nhận đăng ký tài khoản Tỉnh Số của bạn là {{ code }}.\n\n"
+            "Mã có hiệu lực trong {{ minutes }} phút. Không cung cấp mã này cho bất kỳ ai, "
+            "kể cả người tự xưng là cán bộ.\n\n"
+            "Nếu bạn không đăng ký, hãy bỏ qua thư này."
+        ),
+        "sms_vi": (
+            "Mã xác nhận đăng ký Tỉnh Số: {{ code }} (hiệu lực {{ minutes }} phút). "
+            "Không cung cấp mã này cho bất kỳ ai."
+        ),
+        "subject_en": "Your registration code: {{ code }}",
+        "body_en": (
+            "Your Tỉnh Số registration code is {{ code }}.\n\n"
+            "It is valid for {{ minutes }} minutes. Never give it to anyone, even someone "
+            "claiming to be an officer.\n\n"
+            "If you did not register, ignore this message."
+        ),
+        "sms_en": "Tỉnh Số registration code: {{ code }} (valid {{ minutes }} min). Never share it.",
+    },
+    {
+        "event": "account.signup_taken",
+        "description": "Có người thử đăng ký bằng địa chỉ đã có tài khoản (gửi chủ tài khoản)",
+        "legally_required": True,
+        "subject_vi": "Có người vừa thử đăng ký tài khoản bằng địa chỉ của bạn",
+        "body_vi": (
+            "Vừa có người thử đăng ký một tài khoản Tỉnh Số mới bằng số điện thoại hoặc địa chỉ "
+            "thư điện tử này, nhưng bạn đã có tài khoản.\n\n"
+            "Nếu đó là bạn: hãy đăng nhập tại {{ login_url }}, hoặc đặt lại mật khẩu tại "
+            "{{ reset_url }} nếu bạn quên.\n\n"
+            "Nếu không phải bạn: không cần làm gì, tài khoản của bạn không thay đổi."
+        ),
+        "sms_vi": (
+            "Có người vừa thử đăng ký Tỉnh Số bằng số này, nhưng bạn đã có tài khoản. Nếu là "
+            "bạn, hãy đăng nhập hoặc đặt lại mật khẩu: {{ reset_url }}"
+        ),
+        "subject_en": "Someone tried to register with your address",
+        "body_en": (
+            "Someone just tried to register a new Tỉnh Số account with this phone number or "
+            "e-mail address, but you already have an account.\n\n"
+            "If it was you: sign in at {{ login_url }}, or set a new password at "
+            "{{ reset_url }} if you forgot it.\n\n"
+            "If it was not you: nothing to do, your account has not changed."
+        ),
+        "sms_en": (
+            "Someone tried to register on Tỉnh Số with this number; you already have an account."
+            " If it was you, sign in or reset your password: {{ reset_url }}"
+        ),
+    },
+    {
+        "event": "account.password_reset_code",
+        "description": "Mã đặt lại mật khẩu",
+        "legally_required": True,
+        "subject_vi": "Mã đặt lại mật khẩu: {{ code }}",
+        "body_vi": (
+            "Mã đặt lại mật khẩu tài khoản Tỉnh Số của bạn là {{ code }}.\n\n"
+            "Mã có hiệu lực trong {{ minutes }} phút. Không cung cấp mã này cho bất kỳ ai, "
+            "kể cả người tự xưng là cán bộ.\n\n"
+            "Nếu bạn không yêu cầu, hãy bỏ qua thư này: mật khẩu của bạn không thay đổi."
+        ),
+        "sms_vi": (
+            "Mã đặt lại mật khẩu Tỉnh Số: {{ code }} (hiệu lực {{ minutes }} phút). "
+            "Không cung cấp mã này cho bất kỳ ai."
+        ),
+        "subject_en": "Your password reset code: {{ code }}",
+        "body_en": (
+            "Your Tỉnh Số password reset code is {{ code }}.\n\n"
+            "It is valid for {{ minutes }} minutes. Never give it to anyone, even someone "
+            "claiming to be an officer.\n\n"
+            "If you did not ask for it, ignore this message: your password has not changed."
+        ),
+        "sms_en": "Tỉnh Số password reset code: {{ code }} (valid {{ minutes }} min). Never share it.",
+    },
+    {
+        "event": "account.password_changed",
+        "description": "Mật khẩu tài khoản vừa được đổi",
+        "legally_required": True,
+        "subject_vi": "Mật khẩu tài khoản của bạn vừa được đổi",
+        "body_vi": (
+            "Mật khẩu tài khoản Tỉnh Số của bạn đã được đổi lúc {{ changed_at }}; mọi phiên "
+            "đăng nhập khác đã kết thúc.\n\n"
+            "Nếu không phải bạn đổi, hãy đặt lại mật khẩu ngay tại {{ reset_url }} và báo cho "
+            "bộ phận một cửa."
+        ),
+        "sms_vi": (
+            "Mật khẩu Tỉnh Số của bạn vừa được đổi lúc {{ changed_at }}. Nếu không phải bạn, "
+            "hãy đặt lại ngay: {{ reset_url }}"
+        ),
+        "subject_en": "Your password was changed",
+        "body_en": (
+            "The password of your Tỉnh Số account was changed at {{ changed_at }}; every other "
+            "session has been signed out.\n\n"
+            "If it was not you, set a new password at once at {{ reset_url }} and tell the "
+            "one-stop desk."
+        ),
+        "sms_en": (
+            "Your Tỉnh Số password was changed at {{ changed_at }}. If it was not you, reset it"
+            " now: {{ reset_url }}"
+        ),
     },
 ]

@@ -21,10 +21,10 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from tinhso.core.audit import audit_log_write
+from tinhso.core.privacy import mask_address, redact
 from tinhso.notify.channels import ChannelError, Message, channel_for, channels
 from tinhso.notify.constants import PENDING_STATUSES, ChannelKind, DeliveryStatus
 from tinhso.notify.models import ChannelPreference, Delivery, NotificationTemplate
-from tinhso.notify.privacy import mask_address, redact
 
 logger = logging.getLogger("tinhso.notify")
 

@@ -34,7 +34,7 @@ def _answer(status: int, code: str) -> JsonResponse:
 
 
 def _guard(request: HttpRequest, provider: str, token: str) -> JsonResponse | None:
-    if rate_limit_hit(f"notify-report:{client_ip(request)}", settings.NOTIFY_CALLBACK_RATE_LIMIT):
+    if rate_limit_hit(request, group="notify-report", rate=settings.NOTIFY_CALLBACK_RATE_LIMIT):
         return _answer(429, "throttled")
     expected = callback_token(provider)
     if not expected:  # no secret to check against (see channels.callback_token)

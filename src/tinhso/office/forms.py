@@ -259,7 +259,7 @@ class DeskRegistrationForm(forms.Form):
     )
     applicant_phone = forms.CharField(
         label=_("Phone"),
-        max_length=15,
+        max_length=20,  # typed in any notation: "(+84) 912-345-678"
         required=False,
         validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),

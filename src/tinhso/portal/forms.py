@@ -98,7 +98,7 @@ class SubmitForm(forms.Form):
     )
     applicant_phone = forms.CharField(
         label=_("Phone number"),
-        max_length=15,
+        max_length=20,  # typed in any notation: "(+84) 912-345-678"
         required=False,
         validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),

@@ -31,14 +31,14 @@ from tinhso.catalog import selectors as catalog_selectors
 from tinhso.catalog.models import Procedure, RequiredDocument
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, TransitionError
-from tinhso.core.ratelimit import client_ip, rate_limit_hit, rate_parse, ratelimit
+from tinhso.core.ratelimit import rate_limit_hit, ratelimit
 from tinhso.dossiers import selectors as dossier_selectors
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, FileKind, Status
 from tinhso.dossiers.models import Dossier, Rating
 from tinhso.dossiers.slips import slips_available
 from tinhso.notify import services as notify_services
-from tinhso.notify.constants import OFFICER_EVENTS, Event
+from tinhso.notify.constants import ACCOUNT_EVENTS, OFFICER_EVENTS, Event
 from tinhso.notify.models import ChannelPreference, NotificationTemplate
 from tinhso.org.selectors import officer_is_scoped
 from tinhso.portal.forms import (
@@ -166,20 +166,21 @@ def _submit_initial(user) -> dict:
     }
 
 
-def _too_many_writes(request):
+def _too_many(request, wait: int):
     response = render(request, "portal/429.html", status=429)
-    response["Retry-After"] = str(rate_parse(settings.PORTAL_WRITE_RATE_LIMIT)[1])
+    response["Retry-After"] = str(wait)
     return response
 
 
 # Every write a signed-in person makes on the portal (submit, supplement, withdraw, rate, their
-# settings) counts against one limit per account, in the cache all processes share (Redis).
+# settings) counts against one limit per account, in the cache all processes share
+# (core.cache: the database, or Redis).
 write_limited = ratelimit(
     rate=lambda: settings.PORTAL_WRITE_RATE_LIMIT,
-    key=lambda request: f"user:{request.user.pk}",
+    key="user",
     group="portal-write",
     methods=("POST",),
-    response=_too_many_writes,
+    response=_too_many,
 )
 
 
@@ -475,7 +476,8 @@ def dossier_rate(request, pk: int):
 # --- how the person is told -------------------------------------------------------------------
 def _notification_events(user) -> list[tuple[str, str, bool]]:
     """``(event, label, legally_required)`` of every message ``user`` may receive: events with
-    an active template, the officers' ones only to officers."""
+    an active template, the officers' ones only to officers; never the account's own messages
+    (codes, warnings), which always go."""
     required = dict(
         NotificationTemplate.objects.filter(active=True).values_list("event", "legally_required")
     )
@@ -483,7 +485,9 @@ def _notification_events(user) -> list[tuple[str, str, bool]]:
     return [
         (event.value, str(event.label), required[event.value])
         for event in Event
-        if event.value in required and (officer or event not in OFFICER_EVENTS)
+        if event.value in required
+        and event not in ACCOUNT_EVENTS
+        and (officer or event not in OFFICER_EVENTS)
     ]
 
 
@@ -558,10 +562,8 @@ def track(request):
     dossier = None
     not_found = False
     if form.is_bound:
-        if rate_limit_hit(f"track:{client_ip(request)}", settings.TRACKING_RATE_LIMIT):
-            response = render(request, "portal/429.html", status=429)
-            response["Retry-After"] = str(rate_parse(settings.TRACKING_RATE_LIMIT)[1])
-            return response
+        if wait := rate_limit_hit(request, group="track", rate=settings.TRACKING_RATE_LIMIT):
+            return _too_many(request, wait)
         if form.is_valid():
             dossier = dossier_selectors.dossier_get_by_code(form.cleaned_data["code"])
             not_found = dossier is None

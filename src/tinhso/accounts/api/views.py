@@ -3,7 +3,7 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,10 +15,18 @@ from tinhso.accounts.api.tokens import (
     token_sign_out,
 )
 from tinhso.accounts.authentication import HasTokenScope
+from tinhso.accounts.lockout import lockout_seconds
 from tinhso.accounts.models import ApiToken
 from tinhso.accounts.scopes import ANY
 from tinhso.accounts.tokens import token_issue
 from tinhso.core.api import ScopedThrottle, error_responses
+
+
+class SignInLocked(exceptions.Throttled):
+    """Too many failed sign-ins for the account or from the address (django-axes): 429 in the
+    error envelope, with ``Retry-After``."""
+
+    default_detail = _("Too many failed sign-ins for this account or from your address.")
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -37,9 +45,12 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        user = authenticate(
-            self.context["request"], username=attrs["username"], password=attrs["password"]
-        )
+        request = self.context["request"]
+        # The limiter (django-axes, accounts.lockout) runs inside authenticate(), as for the
+        # portal's and the admin's sign-in: one count per account and per address for all.
+        user = authenticate(request, username=attrs["username"], password=attrs["password"])
+        if user is None and getattr(request, "axes_locked_out", False):
+            raise SignInLocked(wait=lockout_seconds(request, attrs["username"]))
         if user is None:
             raise serializers.ValidationError(
                 _("Unable to log in with provided credentials."), code="authorization"

@@ -1,10 +1,15 @@
 import pytest
-from django.core.cache import cache
+from django.test import Client
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache: start every test with none."""
-    cache.clear()
-    yield
-    cache.clear()
+def _after_commit(monkeypatch, django_capture_on_commit_callbacks):
+    """Each request's after-commit work (the messages it asks notify to send) runs when the
+    request ends, as it does outside a test's transaction."""
+    original = Client.request
+
+    def request(self, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return original(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request)

@@ -405,11 +405,12 @@ class DossierSubmitSerializer(serializers.Serializer):
         "tax number (10 digits, or 10-3 for a branch); spaces and dots are ignored.",
     )
     applicant_phone = serializers.CharField(
-        max_length=15,
+        max_length=20,
         required=False,
         allow_blank=True,
         validators=[validate_phone],
-        help_text="Vietnamese phone number, e.g. 0912345678 or +84912345678.",
+        help_text="Vietnamese phone number in any common notation (0912 345 678, +84912345678, "
+        "(+84) 912-345-678); stored as 0912345678.",
     )
     applicant_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True)

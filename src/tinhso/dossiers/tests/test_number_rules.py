@@ -37,6 +37,10 @@ PHONES = [
     ("091.234.5678", True),
     ("+84912345678", True),
     ("84 912 345 678", True),
+    ("(+84) 912-345-678", True),
+    ("0084 912 345 678", True),
+    ("0712345678", False),  # 071 is not in the numbering plan
+    ("1900 1234", False),  # a premium number is not a person's phone
     ("0321234567", True),
     ("02923812345", True),  # a landline in Cần Thơ
     ("0123456789", False),  # the old 01x prefixes are gone

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from tinhso.core.privacy import mask_address
 from tinhso.notify.channels import Channel, Message, SendResult, channels
 from tinhso.notify.constants import ChannelKind
-from tinhso.notify.privacy import mask_address
 
 
 @channels.register("demo")

@@ -107,7 +107,7 @@ def test_forged_or_broken_speedsms_reports_change_nothing(client, settings, gate
     assert delivery.status == DeliveryStatus.SENT
 
 
-def test_reports_are_rate_limited(client, settings):
+def test_reports_are_rate_limited(client, settings, db):
     settings.NOTIFY_CALLBACK_RATE_LIMIT = "2/m"
     codes = [client.get(esms_url(), {"SMSID": "x"}).status_code for _ in range(3)]
     assert codes == [404, 404, 429]

@@ -56,7 +56,7 @@ def test_tracking_is_rate_limited_per_address(client, world):
         assert client.get(reverse("portal:track"), {"code": dossier.code}).status_code == 200
     response = client.get(reverse("portal:track"), {"code": dossier.code})
     assert response.status_code == 429
-    assert response["Retry-After"] == "60"
+    assert 1 <= int(response["Retry-After"]) <= 60
     html = response.content.decode()
     assert "Quá nhiều yêu cầu" in html
     assert "Đăng ký khai sinh" not in html  # nothing about the dossier

@@ -1,4 +1,4 @@
-"""Masking addresses: the delivery log, the admin and log lines show ``09******78`` and
+"""Masking addresses: the delivery log, the admin, log lines and pages show ``09******78`` and
 ``n***@gmail.com``, never a whole phone number or e-mail address."""
 
 from __future__ import annotations
