@@ -81,6 +81,14 @@ def test_a_violation_fails_with_its_rule_impact_and_target(browser):
 
 
 @pytest.mark.django_db(transaction=True)
+def ask_for_a_code(page) -> None:
+    """A new password: the page that takes the code, with the demo's copy of the message."""
+    page.fill("#id_login", "0912 345 678")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator(".demo-message").first.is_visible()
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_main_pages_meet_wcag_21_aa(page, live_server, world, viewport):
     page.set_viewport_size(viewport)
@@ -101,6 +109,9 @@ def test_the_main_pages_meet_wcag_21_aa(page, live_server, world, viewport):
     check("/")
     check(f"/thu-tuc/{world.procedure.pk}/")
     check(f"/tra-cuu/?code={late.code}", lambda page: page.locator("section.card").wait_for())
+    check("/accounts/dang-nhap/", send_empty)
+    check("/accounts/dang-ky/")
+    check("/accounts/quen-mat-khau/", ask_for_a_code)
     sign_in(page, live_server, world.citizen)
     check(f"/thu-tuc/{world.procedure.pk}/nop-truc-tuyen/")
     check(f"/thu-tuc/{world.procedure.pk}/nop-truc-tuyen/", send_empty)

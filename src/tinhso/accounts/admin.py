@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
 from django.template.response import TemplateResponse
@@ -10,10 +11,23 @@ from django.utils.translation import ngettext
 from tinhso.accounts.models import ApiToken, User
 from tinhso.accounts.scopes import scope_choices
 from tinhso.accounts.tokens import token_issue, token_max_days, token_revoke
+from tinhso.core.validators import normalise_phone, validate_phone
+
+
+class AccountChangeForm(UserChangeForm):
+    """The phone in any notation ("+84 (0) 912 345 678"), stored in its one form."""
+
+    phone = forms.CharField(
+        label=_("phone number"), max_length=20, required=False, validators=[validate_phone]
+    )
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = AccountChangeForm
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (_("Citizen"), {"fields": ("full_name", "phone", "national_id", "vneid_subject")}),

@@ -122,6 +122,7 @@ class AxesHandler(AxesDatabaseHandler):
 
 def lockout_seconds(request: HttpRequest, login: str) -> int:
     """Seconds until the lock on this sign-in (its account or its address) ends; at least 1."""
+    AxesProxyHandler.update_request(request)  # the address and time axes reads (once a request)
     handler = AxesProxyHandler.get_implementation()
     ends = handler.lockout_ends(request, {"username": login})
     if ends is None:
