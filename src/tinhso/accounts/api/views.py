@@ -60,8 +60,13 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """Exchange a user name (or phone, or e-mail) and password (and, for officers and
-    administrators, a code) for a personal API token; revoke the token in use to sign out."""
+    """Exchange a user name (or phone in any notation, or e-mail) and password (and, for
+    officers and administrators, a code) for a personal API token; revoke the token in use to
+    sign out.
+
+    Failed sign-ins (and wrong codes) count with the portal's and the admin's: after 5 for one
+    account (from any address) or 20 from one address within 15 minutes, the answer is 429
+    `throttled` with `Retry-After` until the lock ends."""
 
     permission_classes = [AllowAny]
     throttle_classes = [ScopedThrottle]
