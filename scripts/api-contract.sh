@@ -30,7 +30,10 @@ export LOG_LEVEL=WARNING
 # the operations behind them are tested, not the throttle.
 export RATE_ANON=100000/min RATE_TRACKING=100000/min RATE_SUBMISSION=100000/min
 export RATE_AUTH=100000/min PORTAL_WRITE_RATE_LIMIT=100000/m TRACKING_RATE_LIMIT=100000/m
-export LOGIN_RATE_LIMIT_IP=100000/m LOGIN_RATE_LIMIT_LOGIN=100000/m
+# The sign-in limiter (django-axes) too: the token endpoint's wrong passwords must not lock the
+# one address all runs come from.
+export SIGNIN_FAILURES_PER_ACCOUNT=100000 SIGNIN_FAILURES_PER_ADDRESS=100000
+export ACCOUNT_REQUEST_RATE_LIMIT=100000/m ACCOUNT_CODE_RATE_LIMIT=100000/m
 
 server=""
 cleanup() {
