@@ -120,8 +120,8 @@ def prepare(args) -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from tinhso.accounts.models import ApiToken, User
-    from tinhso.accounts.tokens import token_issue
     from tinhso.accounts.services import PASSWORD_BACKEND
+    from tinhso.accounts.tokens import token_issue
     from tinhso.catalog.models import Procedure
     from tinhso.dossiers.models import Dossier
 

@@ -59,7 +59,7 @@ def test_a_way_in_that_does_not_answer_a_lock_gets_a_429(db):
 
 
 def test_existing_phones_are_rewritten_in_their_one_form(db):
-    migration = importlib.import_module("tinhso.accounts.migrations.0004_phone_canonical")
+    migration = importlib.import_module("tinhso.accounts.migrations.0005_phone_canonical")
     typed = UserFactory(phone="0987 654 321")
     clash = UserFactory(phone="+84912345678")
     UserFactory(phone="0912345678")
