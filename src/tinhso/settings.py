@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Answers what tinhso.wsgi's RequestGuard refused (too large, too slow) before any view
+    # or the CSRF check reads the body.
+    "tinhso.core.request_guard.RequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tinhso.accounts.middleware.OfficerIdleTimeoutMiddleware",
     "tinhso.accounts.middleware.SecondFactorMiddleware",
@@ -309,6 +312,18 @@ OFFICE_CLOSE = env_str("OFFICE_CLOSE", "17:00")
 # A dossier is "due soon" when its deadline is within this many working days.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 1)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Request bodies (tinhso.core.request_guard), refused before they are read: a view that takes
+# files allows UPLOAD_MAX_BYTES for each (UPLOAD_MAX_FILES unless it says how many) plus
+# REQUEST_MAX_BYTES to a signed-in person; any other request of a signed-in person
+# REQUEST_MAX_BYTES; an anonymous request REQUEST_MAX_BYTES_ANONYMOUS wherever it goes.
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20)
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1024 * 1024)
+REQUEST_MAX_BYTES_ANONYMOUS = env_int("REQUEST_MAX_BYTES_ANONYMOUS", 64 * 1024)
+# A body slower than REQUEST_BODY_MIN_RATE bytes a second on average after REQUEST_BODY_GRACE
+# seconds, or one read of it waiting longer than REQUEST_BODY_TIMEOUT seconds, is cut off (408).
+REQUEST_BODY_MIN_RATE = env_int("REQUEST_BODY_MIN_RATE", 1024)
+REQUEST_BODY_GRACE = env_int("REQUEST_BODY_GRACE", 5)
+REQUEST_BODY_TIMEOUT = env_int("REQUEST_BODY_TIMEOUT", 10)
 # An uploaded image larger than this many pixels is refused before it is decoded.
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 TRACKING_RATE_LIMIT = env_str("TRACKING_RATE_LIMIT", "30/m")

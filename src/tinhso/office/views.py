@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, TransitionError
+from tinhso.core.request_guard import accepts_uploads
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.actions import SPECS
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Status
@@ -369,6 +370,7 @@ def dossier_detail(request, pk: int):
 
 @require_POST
 @officer_required
+@accepts_uploads
 def dossier_action(request, pk: int, action: str):
     dossier = _get_dossier(request.user, pk)
     form_class = forms.ACTION_FORMS.get(action)
@@ -450,6 +452,7 @@ def _error_text(error: Exception) -> str:
 
 # --- desk registration ---------------------------------------------------------------------------
 @officer_required(perm="dossiers.receive_dossier")
+@accepts_uploads
 def desk_new(request):
     chooser = forms.DeskProcedureForm(request.GET or None, user=request.user)
     if not chooser.is_bound or not chooser.is_valid():

@@ -32,6 +32,7 @@ from tinhso.catalog.models import Procedure, RequiredDocument
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, TransitionError
 from tinhso.core.ratelimit import rate_limit_hit, ratelimit
+from tinhso.core.request_guard import accepts_uploads
 from tinhso.dossiers import selectors as dossier_selectors
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Channel, FileKind, Status
@@ -196,6 +197,7 @@ def _service_errors_to_form(form, error: ValidationError) -> None:
 @never_cache
 @login_required
 @write_limited
+@accepts_uploads
 def submit(request, pk: int):
     procedure = _procedure_or_404(pk)
     if not procedure.is_online or procedure.current_version is None:
@@ -388,6 +390,7 @@ def _refusal_message(error) -> str:
 @login_required
 @require_POST
 @write_limited
+@accepts_uploads
 def dossier_supplement(request, pk: int):
     dossier = _my_dossier_or_404(request, pk)
     form = SupplementForm(request.POST, request.FILES)

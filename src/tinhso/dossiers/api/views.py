@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -193,6 +194,14 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_value_regex = r"[^/]+"
     throttle_scope = "submission"
     parser_classes = [MultiPartParser, FormParser, JSONParser]  # multipart first: files
+    # Files each action takes (the serializers' max_length): bounds the request's size
+    # before it is read (core.request_guard).
+    upload_max_files = {
+        "create": cast(
+            serializers.ListField, DossierSubmitSerializer._declared_fields["documents"]
+        ).max_length,
+        "act": cast(serializers.ListField, ActionSerializer._declared_fields["files"]).max_length,
+    }
 
     def get_throttles(self):
         return [ScopedThrottle()] if self.action == "create" else []
