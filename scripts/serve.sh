@@ -7,15 +7,16 @@ PORT=${PORT:-8000}
 # Links printed on slips (QR codes) and sent in messages point to this server's own port.
 export SITE_URL=${SITE_URL:-http://127.0.0.1:${PORT}}
 export STATIC_MANIFEST=${STATIC_MANIFEST:-0}
-# The task worker exits when the database goes away (a restart, a failover): run it again, so
-# notifications and scheduled work resume by themselves (tasks wait in the database meanwhile).
+# The task worker (manage.py run_worker) rides out a database restart by itself; should it
+# still stop (a crash, kill -9), it is started again, and tasks it left running are put back
+# in the queue by the scheduler (tinhso.scheduler: tasks_recover).
 supervise() {
   while true; do
     "$@" || echo "serve.sh: '$*' stopped (exit $?); starting it again" >&2
     sleep "${RESTART_DELAY:-5}"
   done
 }
-supervise .venv/bin/python manage.py db_worker --queue-name '*' &
+supervise .venv/bin/python manage.py run_worker --queue-name '*' &
 worker=$!
 # The scheduler enqueues periodic tasks (apology drafts, due-soon reminders, notification
 # retries) for the worker; running two is safe: each due run is claimed once in the database.
@@ -30,8 +31,22 @@ $(.venv/bin/python manage.py seed_demo --print-logins)
   API docs: http://127.0.0.1:${PORT}/api/docs/   Admin: http://127.0.0.1:${PORT}/admin/
 
 MSG
-# Few threads per worker: more only fight over the GIL and lengthen the slowest answers
-# (bench/RESULTS.md); add workers (processes) for more concurrency.
-exec .venv/bin/granian --interface wsgi --host 127.0.0.1 --port "$PORT" \
-  --workers "${WEB_WORKERS:-2}" --blocking-threads "${WEB_THREADS:-2}" \
+# granian, tuned against slow clients (bench/slow_clients.py, bench/RESULTS.md, issue 6); in
+# production nginx sits in front (deploy/nginx, docs/deploy.md) and absorbs them first.
+# - workers: one process per core; each has its own GIL.
+# - blocking threads: a thread waiting for a slow request body sleeps in the server, off the
+#   GIL, but is held until the body ends or is cut off (tinhso.core.request_guard: 408 within
+#   seconds); 8 per worker let 8 slow clients on one worker leave room for everyone else,
+#   where 2 stalled every page for as long as 4 slow clients kept sending.
+# - backpressure: requests in flight per worker; those beyond the threads wait in granian's
+#   queue, not in Python, and past it the connection waits in the listen backlog.
+# - header read timeout: a client must send its request line and headers within 10 s
+#   (slowloris holds no thread, only a socket, and then not for long).
+# - buffer size: request headers larger than 64 KiB are refused.
+# - respawn: a worker process that dies is started again.
+exec .venv/bin/granian --interface wsgi --host "${HOST:-127.0.0.1}" --port "$PORT" \
+  --workers "${WEB_WORKERS:-2}" --blocking-threads "${WEB_THREADS:-8}" \
+  --backpressure "${WEB_BACKPRESSURE:-64}" \
+  --http1-header-read-timeout "${WEB_HEADER_TIMEOUT_MS:-10000}" --http1-buffer-size 65536 \
+  --respawn-failed-workers --workers-kill-timeout 30 \
   --static-path-route /static --static-path-mount var/static tinhso.wsgi:application

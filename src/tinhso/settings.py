@@ -389,6 +389,9 @@ NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "demo")
 NOTIFY_RETRY_DELAYS = [
     int(n) for n in env_list("NOTIFY_RETRY_DELAYS", ["60", "300", "1800", "7200"])
 ]
+# Seconds a worker holds a delivery it is sending; if it dies meanwhile, the retry job sends it
+# after that (longer than any gateway takes to answer).
+NOTIFY_SEND_LEASE_SECONDS = env_int("NOTIFY_SEND_LEASE_SECONDS", 300)
 NOTIFY_CALLBACK_RATE_LIMIT = env_str("NOTIFY_CALLBACK_RATE_LIMIT", "120/m")
 NOTIFY_ESMS_URL = env_str(
     "NOTIFY_ESMS_URL",
@@ -412,3 +415,12 @@ SCHEDULE_TASK_RESULTS_PRUNE = env_str("SCHEDULE_TASK_RESULTS_PRUNE", "15 3 * * *
 # Days a finished background task's result is kept (the every-minute retry job alone leaves
 # 1,440 a day); the daily prune deletes older ones.
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
+# A task still RUNNING after this many seconds was left by a worker that died (kill -9, the
+# machine): the scheduler puts it back in the queue every SCHEDULE_TASKS_RECOVER, and marks it
+# FAILED once it has been started TASK_MAX_ATTEMPTS times. Keep every task shorter than this.
+TASK_RUNNING_TIMEOUT_SECONDS = env_int("TASK_RUNNING_TIMEOUT_SECONDS", 15 * 60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
+SCHEDULE_TASKS_RECOVER = env_str("SCHEDULE_TASKS_RECOVER", "* * * * *")
+# /healthz answers the database's state to anyone, and the task queue's figures only to a
+# monitor sending "Authorization: Bearer <HEALTH_TOKEN>" (never when it is empty).
+HEALTH_TOKEN = env_str("HEALTH_TOKEN", "")

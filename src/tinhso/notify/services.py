@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    models,
+    transaction,
+)
 from django.db.models import F
 from django.template import Context, Template
 from django.utils import timezone, translation
@@ -28,8 +37,11 @@ from tinhso.notify.models import ChannelPreference, Delivery, NotificationTempla
 
 logger = logging.getLogger("tinhso.notify")
 
-# How long a worker may hold a delivery it is sending before another may try it again.
-SEND_LEASE = dt.timedelta(minutes=5)
+
+def _send_lease() -> dt.timedelta:
+    """How long a worker may hold a delivery it is sending before another may try it again
+    (``NOTIFY_SEND_LEASE_SECONDS``): longer than any gateway takes to answer."""
+    return dt.timedelta(seconds=settings.NOTIFY_SEND_LEASE_SECONDS)
 
 
 def _render(source: str, context: Mapping[str, Any]) -> str:
@@ -148,7 +160,7 @@ def delivery_attempt(*, delivery_id: int, now: dt.datetime | None = None) -> Del
     now = now or timezone.now()
     claimed = Delivery.objects.filter(
         pk=delivery_id, status__in=PENDING_STATUSES, next_attempt_at__lte=now
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + SEND_LEASE, updated_at=now)
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + _send_lease(), updated_at=now)
     if not claimed:
         return None
     delivery = Delivery.objects.get(pk=delivery_id)
@@ -172,7 +184,7 @@ def delivery_attempt(*, delivery_id: int, now: dt.datetime | None = None) -> Del
     delivery.next_attempt_at = None
     delivery.error = ""
     delivery.address = ""  # no longer needed: keep only the mask
-    delivery.save()
+    _outcome_save(delivery)
     logger.info(
         "Delivery %s %s to %s by %s (attempt %s)",
         delivery.pk,
@@ -182,6 +194,30 @@ def delivery_attempt(*, delivery_id: int, now: dt.datetime | None = None) -> Del
         delivery.attempts,
     )
     return delivery
+
+
+def _outcome_save(delivery: Delivery, *, patience: float | None = None) -> None:
+    """Record what the gateway did with a delivery, waiting for the database if it went away
+    meanwhile (a restart): once a message has left, losing its outcome would send it again
+    when the lease ends. Waits at most ``patience`` seconds (half the lease), then raises."""
+    patience = _send_lease().total_seconds() / 2 if patience is None else patience
+    deadline = time.monotonic() + patience
+    pause = 0.2
+    while True:
+        try:
+            delivery.save()
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() + pause > deadline:
+                raise
+            logger.warning("Delivery %s: database unavailable, outcome kept", delivery.pk)
+            for connection in connections.all(initialized_only=True):
+                try:
+                    connection.close()
+                except DatabaseError:
+                    connection.connection = None
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 def _attempt_failed(delivery: Delivery, error: str, retry: bool, now: dt.datetime) -> Delivery:

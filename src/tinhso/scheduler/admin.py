@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from tinhso.scheduler.models import JobRun
+from tinhso.scheduler.selectors import task_queue_stats
 from tinhso.scheduler.services import schedule_list
 
 
@@ -24,5 +25,9 @@ class JobRunAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "schedule": schedule_list()}
+        extra_context = {
+            **(extra_context or {}),
+            "schedule": schedule_list(),
+            "queue": task_queue_stats(),
+        }
         return super().changelist_view(request, extra_context=extra_context)

@@ -24,7 +24,11 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
+from tinhso.core.actors import system_actor
+from tinhso.core.audit import audit_log_write
 from tinhso.scheduler.models import JobRun
 from tinhso.scheduler.registry import Job, jobs
 
@@ -149,3 +153,75 @@ def schedule_list(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
         }
         for job in sorted(jobs.values(), key=lambda job: job.name)
     ]
+
+
+# --- tasks left running by a worker that died ----------------------------------------------------
+# Who puts them back, in the audit log.
+TASKS_ACTOR = system_actor("scheduler:tasks", label="Task recovery")
+
+
+class TaskAbandoned(Exception):  # noqa: N818  (the name shown as the failed task's error)
+    """The error recorded on a task given up after ``TASK_MAX_ATTEMPTS`` runs that never
+    finished (its worker died or lost the database each time)."""
+
+
+def task_result_requeue(*, task_id: str, reason: str, now: dt.datetime | None = None) -> str:
+    """Put a task that is ``RUNNING`` but whose worker is gone back in the queue (``READY``),
+    or mark it ``FAILED`` with ``reason`` once it has been started ``TASK_MAX_ATTEMPTS`` times
+    (each start appends the worker's id to ``worker_ids``, so that count is its attempts).
+
+    Returns ``"requeued"``, ``"failed"``, or ``""`` when the task is no longer running (it
+    finished meanwhile, or another call already put it back). Tasks should be idempotent: one
+    put back may have done part of its work (notify's deliveries are: each is claimed with a
+    lease and sent once, see ``notify.services.delivery_attempt``)."""
+    now = now or timezone.now()
+    task = DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING).first()
+    if task is None:
+        return ""
+    attempts = len(task.worker_ids or [])
+    running = DBTaskResult.objects.filter(
+        pk=task.pk, status=TaskResultStatus.RUNNING, started_at=task.started_at
+    )
+    with transaction.atomic():
+        if attempts >= settings.TASK_MAX_ATTEMPTS:
+            outcome = "failed"
+            changed = running.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                return_value=None,
+                exception_class_path=f"{TaskAbandoned.__module__}.{TaskAbandoned.__qualname__}",
+                traceback=f"{TaskAbandoned.__name__}: {reason} Started {attempts} times; given up.",
+            )
+        else:
+            outcome = "requeued"
+            changed = running.update(status=TaskResultStatus.READY, started_at=None)
+        if not changed:
+            return ""
+        audit_log_write(
+            actor=TASKS_ACTOR,
+            action=f"task.{outcome}",
+            obj=task,
+            task=task.task_path,
+            attempts=attempts,
+            reason=reason,
+        )
+    log = logger.error if outcome == "failed" else logger.warning
+    log("Task %s (%s) %s after %s attempts: %s", task.pk, task.task_path, outcome, attempts, reason)
+    return outcome
+
+
+def tasks_recover_stale(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Put back (or give up) every task ``RUNNING`` for longer than
+    ``TASK_RUNNING_TIMEOUT_SECONDS``: its worker died (``kill -9``, the machine) or lost it.
+    A task that really runs longer than that would be run twice: keep long work in steps.
+    Returns how many were requeued and failed."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.TASK_RUNNING_TIMEOUT_SECONDS)
+    stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+    counts = {"requeued": 0, "failed": 0}
+    reason = f"Still running after {settings.TASK_RUNNING_TIMEOUT_SECONDS} s: its worker is gone."
+    for task_id in stale.values_list("pk", flat=True):
+        outcome = task_result_requeue(task_id=str(task_id), reason=reason, now=now)
+        if outcome:
+            counts[outcome] += 1
+    return counts

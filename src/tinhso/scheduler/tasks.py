@@ -13,3 +13,12 @@ def task_results_prune() -> list[str]:
     from tinhso.scheduler import services
 
     return services.task_results_prune(keep_days=settings.TASK_RESULTS_KEEP_DAYS)
+
+
+@cron(settings.SCHEDULE_TASKS_RECOVER)
+@task()
+def tasks_recover() -> dict[str, int]:
+    """Put back in the queue the tasks left running by a worker that died (every minute)."""
+    from tinhso.scheduler import services
+
+    return services.tasks_recover_stale()

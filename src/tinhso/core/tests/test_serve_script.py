@@ -31,7 +31,7 @@ def test_an_operator_set_site_url_wins():
 
 
 def test_the_worker_and_scheduler_are_started_again_when_they_stop(tmp_path):
-    """db_worker exits when the database goes away; serve.sh runs it again."""
+    """A worker that stops anyway (a crash, kill -9) is started again by serve.sh."""
     runs = tmp_path / "runs"
     script = (
         'eval "$(sed -n \'/^supervise()/,/^}/p\' "$1")"; '
@@ -47,5 +47,5 @@ def test_the_worker_and_scheduler_are_started_again_when_they_stop(tmp_path):
         timeout=20,
     )
     assert runs.read_text().count("run") >= 3
-    assert "supervise .venv/bin/python manage.py db_worker" in SERVE.read_text()
+    assert "supervise .venv/bin/python manage.py run_worker" in SERVE.read_text()
     assert "supervise .venv/bin/python manage.py run_scheduler" in SERVE.read_text()

@@ -19,6 +19,11 @@ class DemoChannel(Channel):
         delivery = (
             Delivery.objects.filter(uuid=message.reference).first() if message.reference else None
         )
+        # Like a gateway that takes an idempotency key (eSMS's RequestId): a delivery sent
+        # again after its worker died between sending and recording is shown once.
+        earlier = delivery and DemoMessage.objects.filter(delivery=delivery).first()
+        if earlier:
+            return SendResult(provider_message_id=f"demo-{earlier.pk}", delivered=True)
         demo = DemoMessage.objects.create(
             delivery=delivery,
             channel=delivery.channel if delivery else self.kind,
