@@ -21,18 +21,21 @@ A refusal is noted in the WSGI environ; ``RequestGuardMiddleware`` answers it in
 language (the API's JSON envelope under ``/api/``, a page otherwise), whatever the inner layers
 made of the interrupted read. The server closes the connection since the body was not read.
 
-A body that stops arriving altogether blocks its read inside the server until the client goes
-away, which no WSGI application can interrupt: the reverse proxy in front (``deploy/nginx``)
-buffers bodies with ``client_body_timeout``, and ``scripts/serve.sh`` gives granian enough
-threads that a few such clients cannot hold them all (bench/RESULTS.md, issue 6).
+The server's stream blocks a read until its bytes arrive, and nothing interrupts it: each read
+runs in a ``BodyReader`` thread, so the request gives up after ``REQUEST_BODY_TIMEOUT`` even when
+no byte comes at all, and its server thread is free again. Threads still held by slow clients
+are what ``scripts/serve.sh`` sizes granian's pool for; in production the reverse proxy in
+front (``deploy/nginx``) buffers bodies with ``client_body_timeout`` before the site sees them.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -145,6 +148,67 @@ def _content_length(environ: dict[str, Any]) -> int | None:
         return None
 
 
+class BodyReader:
+    """Reads the server's body stream in a thread of its own, so that the request's thread can
+    stop waiting: a read of granian's stream blocks until its bytes arrive or the client goes,
+    and nothing interrupts it. The request gives up on a read after ``timeout`` seconds; the
+    abandoned reader ends when that read returns (the client sends more or disconnects).
+
+    At most ``MAX_ABANDONED`` abandoned readers per process: past that, bodies are read in the
+    request's own thread (still cut off by the rate check, but a complete stall then holds that
+    thread), so that an attacker's stalled connections cannot pile up threads without end.
+    """
+
+    MAX_ABANDONED = 256
+    abandoned = 0  # readers of this process still blocked in a read nobody waits for
+    _lock = threading.Lock()
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.asks: queue.SimpleQueue = queue.SimpleQueue()
+        self.answers: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
+        self.gave_up = False
+
+    @classmethod
+    def available(cls) -> bool:
+        return cls.abandoned < cls.MAX_ABANDONED
+
+    def read(self, size: int, *, line: bool, timeout: float) -> bytes:
+        """``size`` bytes (fewer at the end), or ``TimeoutError`` after ``timeout`` seconds."""
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="tinhso-body", daemon=True)
+            self.thread.start()
+        self.asks.put((size, line))
+        try:
+            ok, value = self.answers.get(timeout=timeout)
+        except queue.Empty:
+            with self._lock:
+                BodyReader.abandoned += 1
+            self.gave_up = True
+            self.asks.put(None)
+            raise TimeoutError from None
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self.thread is not None and not self.gave_up:
+            self.asks.put(None)
+
+    def _run(self) -> None:
+        while (ask := self.asks.get()) is not None:
+            size, line = ask
+            try:
+                data = self.stream.readline(size) if line else self.stream.read(size)
+                self.answers.put((True, data))
+            except BaseException as error:  # handed to the request's thread
+                self.answers.put((False, error))
+        if self.gave_up:
+            with self._lock:
+                BodyReader.abandoned -= 1
+
+
 class GuardedInput(io.RawIOBase):
     """``wsgi.input`` that refuses a body larger than ``limit`` or slower than the settings
     allow, noting the refusal in ``environ`` and raising ``BodyRefused``.
@@ -152,6 +216,8 @@ class GuardedInput(io.RawIOBase):
     Reads of the underlying stream block until the asked bytes arrive, so they are kept small
     at first (64 bytes) and grow fourfold while they come back quickly: a client sending
     10 bytes a second is noticed after a few seconds, a 10 MB upload takes a few hundred calls.
+    Each read runs in a ``BodyReader`` thread (``threaded``), so that one that waits longer
+    than ``timeout`` is given up even when no byte comes at all.
     """
 
     def __init__(
@@ -164,8 +230,10 @@ class GuardedInput(io.RawIOBase):
         grace: float,
         timeout: float,
         clock: Callable[[], float] = time.monotonic,
+        threaded: bool = True,
     ) -> None:
         self.stream = stream
+        self.reader = BodyReader(stream) if threaded and BodyReader.available() else None
         self.limit = limit
         self.environ = environ
         self.min_rate = min_rate
@@ -179,6 +247,11 @@ class GuardedInput(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+        super().close()
+
     def _refuse(self, reason: str) -> BodyRefused:
         refusal = Refusal(reason, self.limit, self.received)
         self.environ[REFUSAL_KEY] = refusal
@@ -188,7 +261,13 @@ class GuardedInput(io.RawIOBase):
         if REFUSAL_KEY in self.environ:
             raise BodyRefused(self.environ[REFUSAL_KEY].reason)
         before = self.clock()
-        data = self.stream.readline(size) if line else self.stream.read(size)
+        if self.reader is None:
+            data = self.stream.readline(size) if line else self.stream.read(size)
+        else:
+            try:
+                data = self.reader.read(size, line=line, timeout=self.timeout)
+            except TimeoutError:
+                raise self._refuse(TOO_SLOW) from None
         now = self.clock()
         self.received += len(data)
         if self.received > self.limit:
@@ -249,16 +328,36 @@ class RequestGuard:
             environ[REFUSAL_KEY] = Refusal(TOO_LARGE, limit)
             environ["wsgi.input"] = io.BytesIO(b"")
             environ["CONTENT_LENGTH"] = "0"
-        else:
-            environ["wsgi.input"] = GuardedInput(
-                environ["wsgi.input"],
-                limit=limit,
-                environ=environ,
-                min_rate=settings.REQUEST_BODY_MIN_RATE,
-                grace=settings.REQUEST_BODY_GRACE,
-                timeout=settings.REQUEST_BODY_TIMEOUT,
-            )
-        return self.application(environ, start_response)
+            return self.application(environ, start_response)
+        guarded = GuardedInput(
+            environ["wsgi.input"],
+            limit=limit,
+            environ=environ,
+            min_rate=settings.REQUEST_BODY_MIN_RATE,
+            grace=settings.REQUEST_BODY_GRACE,
+            timeout=settings.REQUEST_BODY_TIMEOUT,
+        )
+        environ["wsgi.input"] = guarded
+        return ClosingResponse(self.application(environ, start_response), guarded.close)
+
+
+class ClosingResponse:
+    """A WSGI response that also runs ``on_close`` when the server closes it."""
+
+    def __init__(self, response: Iterable[bytes], on_close: Callable[[], None]) -> None:
+        self.response = response
+        self.on_close = on_close
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.response)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.response, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.on_close()
 
 
 def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:

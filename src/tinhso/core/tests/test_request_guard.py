@@ -6,6 +6,8 @@ body that records every read, so "never read" is observed, not assumed.
 
 import io
 import sys
+import threading
+import time
 
 import pytest
 from django.core.signals import request_started
@@ -16,6 +18,7 @@ from tinhso.core.request_guard import (
     REFUSAL_KEY,
     TOO_LARGE,
     TOO_SLOW,
+    BodyReader,
     BodyRefused,
     GuardedInput,
     request_limit,
@@ -206,6 +209,7 @@ def _guarded(body, *, limit=10_000, clock=None, environ=None):
         grace=5,
         timeout=10,
         clock=clock or Clock(),
+        threaded=False,  # reads in this thread, on the fake clock
     )
 
 
@@ -251,3 +255,43 @@ def test_a_body_longer_than_the_limit_is_cut_off_while_it_streams():
     assert body.bytes_read <= 10_000 + 64 * 1024  # stopped at the first chunk past the limit
     with pytest.raises(BodyRefused):  # and stays refused
         guarded.read(1)
+
+
+def test_a_body_that_stops_arriving_is_given_up_after_the_timeout():
+    """A read of the server's stream blocks until bytes come; it runs in a reader thread, so
+    the request stops waiting after the timeout, and the reader ends when the client goes."""
+    arrived = threading.Event()
+
+    class Stalled:
+        def read(self, size):
+            arrived.wait(10)  # the client sends nothing more… until it disconnects
+            return b""
+
+    environ = {}
+    guarded = GuardedInput(
+        Stalled(), limit=10_000, environ=environ, min_rate=1024, grace=5, timeout=0.3
+    )
+    started = time.monotonic()
+    with pytest.raises(BodyRefused):
+        guarded.read(100)
+    assert time.monotonic() - started < 2
+    assert environ[REFUSAL_KEY].reason == TOO_SLOW
+    assert BodyReader.abandoned == 1
+    arrived.set()  # the client goes away: the abandoned reader ends
+    guarded.reader.thread.join(5)
+    assert not guarded.reader.thread.is_alive() and BodyReader.abandoned == 0
+
+
+def test_the_reader_thread_ends_with_the_request(world, wsgi):
+    before = threading.active_count()
+    body = RecordingBody(b"username=x&password=y")
+    wsgi(
+        "POST",
+        "/api/v1/auth/token/",
+        body=body,
+        content_length=21,
+        CONTENT_TYPE="application/x-www-form-urlencoded",
+    )
+    assert body.bytes_read == 21  # read through the reader thread
+    time.sleep(0.2)
+    assert threading.active_count() == before
