@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages Tỉnh Số needs outside Python: fonts and Pango for WeasyPrint, gettext for the
-# translations, and (with --browser) Chromium for the browser tests and npm, which installs axe-core
-# (package-lock.json) into node_modules/ with `npm ci`. Installs only what is missing.
+# translations, and (with --browser, what `make test` needs) Chromium for the browser tests, npm,
+# which installs axe-core (package-lock.json) into node_modules/ with `npm ci`, and nginx and
+# openssl for the test of the production front (deploy/nginx). Installs only what is missing.
 set -euo pipefail
 want=()
 command -v msgfmt >/dev/null || want+=(gettext)
@@ -11,6 +12,8 @@ ldconfig -p 2>/dev/null | grep -q libpangoft2 || want+=(libpango-1.0-0 libpangof
 if [ "${1:-}" = "--browser" ]; then
   [ -x /usr/bin/chromium ] || want+=(chromium)
   command -v npm >/dev/null || want+=(npm)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || want+=(nginx-light)
+  command -v openssl >/dev/null || want+=(openssl)
 fi
 if [ ${#want[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
