@@ -139,7 +139,7 @@ http {{
         self.process = subprocess.Popen(  # noqa: S603
             [self.binary, "-p", str(self.prefix), "-c", str(self.conf)],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=(self.prefix / "stderr.log").open("w"),
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -148,7 +148,8 @@ http {{
                 return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode()) from None
+                    stderr = (self.prefix / "stderr.log").read_text()
+                    raise RuntimeError(f"nginx stopped: {stderr}{self.error_log()}") from None
                 time.sleep(0.1)
         raise RuntimeError("nginx did not start")
 
