@@ -174,6 +174,10 @@ def delivery_attempt(*, delivery_id: int, now: dt.datetime | None = None) -> Del
         result = channels.get(delivery.backend).send(message)
     except ChannelError as error:
         return _attempt_failed(delivery, redact(str(error), delivery.address), error.retry, now)
+    except (OperationalError, InterfaceError):
+        # Our database went away under a plugin that uses it (the demo channel): the worker
+        # puts the task back; the lease keeps the delivery until then.
+        raise
     except Exception as error:  # a plugin bug must not lose the message: retry it
         logger.exception("Delivery %s: plugin %s crashed", delivery.pk, delivery.backend)
         return _attempt_failed(delivery, f"Plugin error: {error.__class__.__name__}", True, now)
@@ -208,8 +212,8 @@ def _outcome_save(delivery: Delivery, *, patience: float | None = None) -> None:
             delivery.save()
             return
         except (OperationalError, InterfaceError):
-            if time.monotonic() + pause > deadline:
-                raise
+            if time.monotonic() + pause > deadline or transaction.get_connection().in_atomic_block:
+                raise  # out of patience, or inside a transaction that is lost anyway
             logger.warning("Delivery %s: database unavailable, outcome kept", delivery.pk)
             for connection in connections.all(initialized_only=True):
                 try:

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tinhso.notify import tasks
-from tinhso.notify.channels import Channel, ChannelError, SendResult, channels
+from tinhso.notify.channels import Channel, ChannelError, Message, SendResult, channels
 from tinhso.notify.constants import DeliveryStatus
 from tinhso.notify.models import Delivery
 from tinhso.notify.services import delivery_attempt, notification_send
@@ -88,3 +88,46 @@ def test_a_crashing_plugin_is_retried(flaky, monkeypatch):
     delivery = delivery_attempt(delivery_id=queue_one().pk)
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.error == "Plugin error: RuntimeError"
+
+
+def test_a_delivery_sent_again_after_its_worker_died_shows_once(settings):
+    """The worker died between the demo channel taking the message and the outcome being
+    recorded: when the lease ends, the retry finds the message already taken."""
+    from tinhso.notify.models import DemoMessage
+
+    settings.NOTIFY_SMS_BACKEND = "demo"
+    delivery = queue_one()
+    now = timezone.now()
+    message = Message(
+        address=delivery.address, subject="", body=delivery.body, reference=str(delivery.uuid)
+    )
+    channels.get("demo").send(message)  # what the dead worker got through
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=1)  # its claim, then nothing
+    later = now + dt.timedelta(seconds=settings.NOTIFY_SEND_LEASE_SECONDS + 1)
+    delivery = delivery_attempt(delivery_id=delivery.pk, now=later)
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert DemoMessage.objects.filter(delivery=delivery).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # as in the worker: no transaction around it
+def test_the_outcome_of_a_sent_message_waits_for_the_database(flaky, monkeypatch, settings):
+    """Recording that a message left must not be lost to a database restart: it would be
+    sent again when the lease ends."""
+    from django.db import OperationalError
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    flaky.failures = 0
+    delivery = queue_one()
+    save = Delivery.save
+    failures = iter([OperationalError("the database system is shutting down")])
+
+    def save_after_a_restart(self, *args, **kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Delivery, "save", save_after_a_restart)
+    sent = delivery_attempt(delivery_id=delivery.pk)
+    assert sent.status == DeliveryStatus.SENT and flaky.calls == 1
+    assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
