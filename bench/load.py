@@ -274,7 +274,7 @@ class Server:
         self.worker_command = [
             str(ROOT / ".venv/bin/python"),
             "manage.py",
-            "db_worker",
+            "run_worker",
             "--queue-name",
             "*",
         ]

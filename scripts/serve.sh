@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the production WSGI server (granian), the task worker and the scheduler; stop them all
-# on Ctrl-C.
+# on Ctrl-C. With --web-only, granian alone (systemd runs the worker and the scheduler as units
+# of their own: deploy/systemd, docs/deploy.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8000}
@@ -16,6 +17,7 @@ supervise() {
     sleep "${RESTART_DELAY:-5}"
   done
 }
+if [ "${1:-}" != "--web-only" ]; then
 supervise .venv/bin/python manage.py run_worker --queue-name '*' &
 worker=$!
 # The scheduler enqueues periodic tasks (apology drafts, due-soon reminders, notification
@@ -31,6 +33,7 @@ $(.venv/bin/python manage.py seed_demo --print-logins)
   API docs: http://127.0.0.1:${PORT}/api/docs/   Admin: http://127.0.0.1:${PORT}/admin/
 
 MSG
+fi
 # granian, tuned against slow clients (bench/slow_clients.py, bench/RESULTS.md, issue 6); in
 # production nginx sits in front (deploy/nginx, docs/deploy.md) and absorbs them first.
 # - workers: one process per core; each has its own GIL.

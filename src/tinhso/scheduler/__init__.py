@@ -6,7 +6,7 @@
     @task()
     def apologies_draft_overdue(): ...
 
-``manage.py run_scheduler`` (started by ``make demo`` beside ``db_worker``) enqueues each task
+``manage.py run_scheduler`` (started by ``make demo`` beside ``run_worker``) enqueues each task
 when it is due; the worker runs it. See ``registry.py`` and ``services.py``.
 """
 

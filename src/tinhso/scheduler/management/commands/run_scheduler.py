@@ -5,7 +5,7 @@ from tinhso.scheduler.services import Scheduler
 
 
 class Command(BaseCommand):
-    help = "Enqueue scheduled tasks when they are due (run beside manage.py db_worker)."
+    help = "Enqueue scheduled tasks when they are due (run beside manage.py run_worker)."
 
     def add_arguments(self, parser):
         parser.add_argument("--list", action="store_true", help="Print the schedule and exit.")
