@@ -88,9 +88,8 @@ def test_a_stalled_body_is_cut_off_by_nginx(front):
 def test_public_writes_and_tracking_are_rate_limited_but_reading_is_not(front):
     reads = [_get(front.port, "/accounts/dang-nhap/")[0].status for _ in range(70)]
     assert 429 not in reads
-    writes = [
-        _get(front.port, "/accounts/dang-nhap/", "POST", b"username=x")[0].status for _ in range(40)
-    ]
-    assert writes.count(429) >= 5  # 60 a minute, bursts of 30
-    tracking = [_get(front.port, "/tra-cuu/")[0].status for _ in range(80)]
+    post = b"username=x"
+    writes = [_get(front.port, "/accounts/dang-nhap/", "POST", post)[0].status for _ in range(60)]
+    assert writes.count(429) >= 5  # 60 a minute, bursts of 30: about 31 pass in the first second
+    tracking = [_get(front.port, "/tra-cuu/")[0].status for _ in range(150)]
     assert tracking.count(429) >= 10  # 120 a minute, bursts of 60
