@@ -224,6 +224,8 @@ ERROR_DESCRIPTIONS = {
     403: "The caller may not do this (or, signed in by session, the CSRF token is missing).",
     404: "Not found, or not visible to the caller.",
     406: "The `Accept` header asks for something other than JSON.",
+    408: "The body arrived too slowly, or stopped arriving, and was cut off (`timeout`); "
+    "nothing was saved.",
     409: "The resource changed meanwhile (`conflict`) or the action is not allowed in its "
     "current state.",
     413: "The request is too large (its body, its files or its number of fields).",
@@ -253,7 +255,8 @@ class AutoSchema(openapi.AutoSchema):
       406 (``Accept`` other than JSON), 413 (too large, too many fields), 500 and 503 (the
       database is down; with ``Retry-After``);
     - an operation whose path has a parameter: 404;
-    - an operation with a body: 415 (an unreadable ``Content-Type``);
+    - an operation with a body: 415 (an unreadable ``Content-Type``), 408 (the body arrived too
+      slowly: ``core.request_guard``);
     - a view that authenticates: 401 (a wrong or missing token), and 403 for writes (CSRF, when
       signed in by session);
     - a throttled view: 429 (with ``Retry-After``).
@@ -266,7 +269,7 @@ class AutoSchema(openapi.AutoSchema):
         if "{" in self.path:
             codes.add(404)
         if self.method in {"POST", "PUT", "PATCH"}:
-            codes.add(415)
+            codes.update({408, 415})
         authenticators = self.view.get_authenticators()
         if authenticators:
             codes.add(401)
