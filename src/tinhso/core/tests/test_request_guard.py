@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import resolve
 
@@ -54,9 +54,10 @@ def wsgi(db):
     """Call tinhso.wsgi.application as granian does; returns (status, headers, body)."""
     from tinhso.wsgi import application
 
-    # As Django's test client does: closing "old" connections at request start would close the
-    # test's transaction.
+    # As Django's test client does: closing "old" connections when a request starts or ends
+    # would close the test's transaction.
     request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
 
     def call(method, path, *, body, content_length=None, language="vi", **extra):
         environ = {
@@ -95,6 +96,7 @@ def wsgi(db):
 
     yield call
     request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _session_cookie(client, user) -> str:

@@ -82,6 +82,7 @@ def test_a_task_that_finished_meanwhile_is_left_alone():
     assert finished.status == "SUCCESSFUL" and not AuditLog.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker manages its own connection
 def test_a_requeued_task_runs_again_and_its_attempt_is_counted():
     stale = _task("RUNNING", started_ago=1000, attempts=1)
     tasks_recover_stale()
