@@ -43,6 +43,21 @@ def test_a_huge_announced_upload_is_refused_at_once_in_the_api_envelope(server):
     assert json.loads(body)["error"]["code"] == "too_large"
 
 
+def test_a_forged_token_gets_the_upload_limit_but_is_refused_before_its_body(server):
+    """The guard lets a request with a token announce a large upload; the API checks the token
+    before it reads a byte, so a forged one is answered at once."""
+    with socket.create_connection(("127.0.0.1", server), timeout=5) as sock:
+        sock.sendall(
+            b"POST /api/v1/dossiers/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: en\r\n"
+            b"Authorization: Token forged\r\n"
+            b"Content-Type: multipart/form-data; boundary=x\r\n"
+            b"Content-Length: 104857600\r\n\r\n--x\r\n"
+        )
+        started = time.monotonic()
+        status, body = _answer(sock, timeout=10)
+    assert status == 401 and time.monotonic() - started < 5
+
+
 def test_a_body_trickling_in_is_cut_off_with_408(server):
     body = b'{"username": "congdan", "password": "' + b"x" * 2000 + b'"}'
     with socket.create_connection(("127.0.0.1", server), timeout=5) as sock:
