@@ -47,7 +47,10 @@ def admin_client(db, admin_user):
 
 @pytest.fixture
 def world(db):
-    """Two agencies served by one desk, officers for every role, a citizen and a procedure."""
+    """Two agencies served by one desk, officers for every role, a citizen and a procedure.
+
+    Officers have fixed names, none a part of another's, so a page can be searched for one.
+    """
     from tinhso.org import roles
     from tinhso.org.models import Agency
     from tinhso.testing.factories import UserFactory, officer_create, procedure_create
@@ -63,16 +66,30 @@ def world(db):
     )
     ward = Agency.objects.create(code="000.30.01.H30", name="UBND phường Ninh Kiều", kind="ward")
     w = SimpleNamespace(center=center, justice=justice, building=building, ward=ward)
-    w.clerk = officer_create(username="clerk", agency=center, role=roles.ONE_STOP_CLERK)
-    w.specialist = officer_create(username="specialist", agency=justice, role=roles.SPECIALIST)
-    w.head = officer_create(username="head", agency=justice, role=roles.DEPARTMENT_HEAD)
-    w.leader = officer_create(username="leader", agency=justice, role=roles.AGENCY_LEADER)
-    w.doc_clerk = officer_create(username="docclerk", agency=justice, role=roles.DOCUMENT_CLERK)
-    w.other_specialist = officer_create(
-        username="specialist_b", agency=building, role=roles.SPECIALIST
+    w.clerk = officer_create(
+        username="clerk", full_name="Lê Thị Thu", agency=center, role=roles.ONE_STOP_CLERK
     )
-    w.ward_clerk = officer_create(username="ward_clerk", agency=ward, role=roles.ONE_STOP_CLERK)
-    w.admin = officer_create(username="admin", agency=center, role=roles.PROVINCE_ADMIN)
+    w.specialist = officer_create(
+        username="specialist", full_name="Phạm Văn Minh", agency=justice, role=roles.SPECIALIST
+    )
+    w.head = officer_create(
+        username="head", full_name="Trần Quốc Huy", agency=justice, role=roles.DEPARTMENT_HEAD
+    )
+    w.leader = officer_create(
+        username="leader", full_name="Võ Thanh Tùng", agency=justice, role=roles.AGENCY_LEADER
+    )
+    w.doc_clerk = officer_create(
+        username="docclerk", full_name="Đặng Ngọc Lan", agency=justice, role=roles.DOCUMENT_CLERK
+    )
+    w.other_specialist = officer_create(
+        username="specialist_b", full_name="Bùi Đức Long", agency=building, role=roles.SPECIALIST
+    )
+    w.ward_clerk = officer_create(
+        username="ward_clerk", full_name="Hồ Thị Mai", agency=ward, role=roles.ONE_STOP_CLERK
+    )
+    w.admin = officer_create(
+        username="admin", full_name="Ngô Minh Quân", agency=center, role=roles.PROVINCE_ADMIN
+    )
     w.citizen = UserFactory(username="citizen", full_name="Nguyễn Văn An", phone="0912345678")
     w.other_citizen = UserFactory(username="citizen2", full_name="Trần Thị Bình")
     w.procedure = procedure_create(agency=justice)
