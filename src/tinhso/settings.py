@@ -118,6 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A persistent connection is checked before a request reuses it: after a PostgreSQL restart the
+# first requests get a new connection instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -157,7 +160,8 @@ CACHES = {
 # The proxies in front of the site, one per hop, the one nearest the site last (addresses or
 # CIDR networks, e.g. "127.0.0.1" for nginx on this host): only a request that comes from them
 # has its client address read from X-Forwarded-For (core.middleware.ClientAddressMiddleware).
-# Empty: the header is never trusted.
+# Empty: the header is never trusted. The nearest one's X-Forwarded-Proto is trusted too: "https"
+# from it makes the request secure (HSTS, https links, CSRF's Referer check).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 # Language: Vietnamese by default, English switchable.

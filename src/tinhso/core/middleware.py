@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,13 +45,36 @@ def client_address(meta: Mapping[str, Any], trusted_proxies: tuple[str, ...] = (
     return str(address) if address is not None and trusted else peer
 
 
+@functools.lru_cache(maxsize=8)
+def _nearest_proxy(proxies: tuple[str, ...]) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(proxies[-1].strip(), strict=False)
+
+
+def forwarded_https(meta: Mapping[str, Any], trusted_proxies: tuple[str, ...] = ()) -> bool:
+    """Whether the request reached the site over https through a trusted proxy: the peer
+    (``REMOTE_ADDR``, before it is replaced) is the proxy nearest the site in
+    ``trusted_proxies`` and it says ``X-Forwarded-Proto: https``. From anyone else the header
+    means nothing (anyone can send it)."""
+    proto = str(meta.get("HTTP_X_FORWARDED_PROTO") or "").split(",")[-1].strip().lower()
+    peer = str(meta.get("REMOTE_ADDR") or "")
+    if proto != "https" or not trusted_proxies or not peer:
+        return False
+    try:
+        return ipaddress.ip_address(peer) in _nearest_proxy(trusted_proxies)
+    except ValueError:
+        return False
+
+
 class ClientAddressMiddleware:
     """Resolve the client's address once for the whole site and put it in ``REMOTE_ADDR``, where
     the sign-in limiter (django-axes), the rate limits (``core.ratelimit``, django-ratelimit) and
     DRF's throttles (``NUM_PROXIES = 0``) read it; the peer stays in ``TINHSO_PEER_ADDR``.
 
     ``X-Forwarded-For`` is read only from the proxies the operator lists in ``TRUSTED_PROXIES``
-    (empty by default: the header is never trusted, since anyone can send it).
+    (empty by default: the header is never trusted, since anyone can send it). So is
+    ``X-Forwarded-Proto``: from the nearest listed proxy, ``https`` makes the request secure for
+    Django (``wsgi.url_scheme``: ``request.is_secure()``, HSTS, absolute links, CSRF's strict
+    Referer check); from anyone else the header is removed, so nothing later can read it.
     """
 
     def __init__(self, get_response):
@@ -58,8 +82,12 @@ class ClientAddressMiddleware:
 
     def __call__(self, request):
         meta = request.META
+        proxies = tuple(settings.TRUSTED_PROXIES)
         meta[PEER_ADDR] = meta.get("REMOTE_ADDR", "")
-        meta["REMOTE_ADDR"] = client_address(meta, tuple(settings.TRUSTED_PROXIES))
+        if forwarded_https(meta, proxies):
+            meta["wsgi.url_scheme"] = "https"
+        meta.pop("HTTP_X_FORWARDED_PROTO", None)
+        meta["REMOTE_ADDR"] = client_address(meta, proxies)
         return self.get_response(request)
 
 

@@ -99,3 +99,70 @@ def test_drf_throttles_never_read_the_header(client, db, settings):
         for n in range(3)
     ]
     assert answers == [400, 400, 429]
+
+
+# --- X-Forwarded-Proto: trusted like X-Forwarded-For, only from the listed proxy ---------------
+HSTS = {"SECURE_HSTS_SECONDS": 3600}
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"], **HSTS)
+def test_https_from_the_listed_proxy_is_https_for_django(client, db):
+    response = client.get(reverse("portal:home"), HTTP_X_FORWARDED_PROTO="https")
+    request = response.wsgi_request
+    assert request.is_secure()
+    assert request.build_absolute_uri("/api/v1/").startswith("https://")
+    assert response["Strict-Transport-Security"].startswith("max-age=3600")
+    assert "HTTP_X_FORWARDED_PROTO" not in request.META
+
+
+@pytest.mark.parametrize(
+    ("proxies", "peer"),
+    [
+        ((), "127.0.0.1"),  # nothing listed
+        (("10.0.0.1",), "127.0.0.1"),  # the peer is not the listed proxy
+        (("127.0.0.1", "10.0.0.1"), "127.0.0.1"),  # the peer is listed, but not as the nearest
+    ],
+)
+def test_https_from_anyone_else_is_ignored(client, db, proxies, peer):
+    with override_settings(TRUSTED_PROXIES=list(proxies), **HSTS):
+        response = client.get(
+            reverse("portal:home"), HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=peer
+        )
+    request = response.wsgi_request
+    assert not request.is_secure()
+    assert request.build_absolute_uri("/").startswith("http://")
+    assert "Strict-Transport-Security" not in response
+    assert "HTTP_X_FORWARDED_PROTO" not in request.META
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"])
+def test_api_links_are_https_behind_the_proxy(client, world):
+    response = client.get(
+        "/api/v1/procedures/?limit=1", HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="testserver"
+    )
+    assert response.status_code == 200
+    assert response.json()["next"].startswith("https://testserver/api/v1/procedures/")
+    plain = client.get("/api/v1/procedures/?limit=1", HTTP_HOST="testserver")
+    assert plain.json()["next"].startswith("http://testserver/")
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"], ALLOWED_HOSTS=["testserver"])
+def test_csrf_checks_the_referer_over_https_behind_the_proxy(db):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    page = csrf_client.get(reverse("accounts:login"), HTTP_X_FORWARDED_PROTO="https")
+    token = page.cookies["csrftoken"].value
+    response = csrf_client.post(
+        reverse("accounts:login"),
+        {"csrfmiddlewaretoken": token, "username": "x", "password": "y"},
+        HTTP_X_FORWARDED_PROTO="https",
+        HTTP_REFERER="https://evil.example/",
+    )
+    assert response.status_code == 403
+
+
+def test_connections_are_checked_before_reuse():
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
