@@ -15,7 +15,8 @@ from django.core.exceptions import (
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -32,7 +33,20 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from tinhso.core.errors import DomainError
 
 UNAVAILABLE = _("The service is briefly unavailable. Nothing was saved; please try again.")
+# For a write: the database may have failed after the write committed (its after-commit work,
+# the answer), so "nothing was saved" may be false.
+UNAVAILABLE_WRITE = _(
+    "The service is briefly unavailable. The result of this request is unknown: check the "
+    "dossier (or what you changed) before trying again."
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 RETRY_AFTER_SECONDS = "5"
+
+
+def unavailable_message(method: str):
+    """What a 503 says: a read saved nothing; a write's outcome is unknown (the database may
+    have failed after it committed), so the caller must look before repeating it."""
+    return UNAVAILABLE if (method or "GET").upper() in SAFE_METHODS else UNAVAILABLE_WRITE
 
 
 def exception_handler(exc, context):
@@ -40,8 +54,10 @@ def exception_handler(exc, context):
         # Conflicts, illegal transitions and other refusals of the domain (core.errors).
         return _error(exc.code, exc.message, status.HTTP_409_CONFLICT)
     if isinstance(exc, OperationalError | InterfaceError):
-        # The database is restarting or unreachable: nothing was written; try again shortly.
-        response = _error("unavailable", UNAVAILABLE, status.HTTP_503_SERVICE_UNAVAILABLE)
+        # The database is restarting or unreachable: try again shortly.
+        request = context.get("request") if context else None
+        message = unavailable_message(getattr(request, "method", "GET"))
+        response = _error("unavailable", message, status.HTTP_503_SERVICE_UNAVAILABLE)
         response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
     if isinstance(exc, DataError | OverflowError):
@@ -170,14 +186,24 @@ def permission_denied(request, exception):
 
 def server_error(request):
     """``handler500``: the API's clients parse JSON even when the server fails; a database
-    that fails outside the API's views (in a middleware) is a 503, as inside them."""
+    that fails outside the API's views (in a middleware) is a 503, as inside them. Pages too:
+    an unreachable database is a 503 page (``503.html``) with ``Retry-After``, not a 500."""
+    # Django calls the handler while it handles the exception.
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
     if request.path.startswith(API_PREFIX):
-        # Django calls the handler while it handles the exception.
-        if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-            response = error_json("unavailable", UNAVAILABLE, 503)
+        if unavailable:
+            response = error_json("unavailable", unavailable_message(request.method), 503)
             response["Retry-After"] = RETRY_AFTER_SECONDS
             return response
         return error_json("error", exceptions.APIException.default_detail, 500)
+    if unavailable:
+        # Rendered without the request: its context processors may need the database.
+        page = HttpResponse(
+            loader.render_to_string("503.html", {"write": request.method not in SAFE_METHODS}),
+            status=503,
+        )
+        page["Retry-After"] = RETRY_AFTER_SECONDS
+        return page
     return defaults.server_error(request)
 
 

@@ -138,7 +138,9 @@ def notification_send(
         )
     if deliveries:
         ids = [delivery.pk for delivery in deliveries]
-        transaction.on_commit(lambda: _enqueue(ids))
+        # Robust: after the commit a failure to enqueue (the database going away) is logged and
+        # never turns the committed write into an error; the rows wait for the sweep.
+        transaction.on_commit(lambda: _enqueue(ids), robust=True)
     return deliveries
 
 
