@@ -184,6 +184,7 @@ def test_the_second_factor_and_token_pages_meet_wcag_21_aa(page, live_server, wo
     check("API tokens")
     page.locator("#id_name").fill("Phần mềm kế toán")
     page.locator("#id_scopes_0").check()
+    page.locator("#id_password").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("#token-create button[type=submit]").click()
     assert page.locator("#issued-key").is_visible()

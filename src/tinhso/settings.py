@@ -345,8 +345,9 @@ ACCOUNT_CODE_ATTEMPTS = env_int("ACCOUNT_CODE_ATTEMPTS", 5)
 # Days a personal API token lives (POST /api/v1/auth/token/); at most this many per person.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 API_TOKEN_MAX_PERSONAL = env_int("API_TOKEN_MAX_PERSONAL", 20)
-# The default and longest life of an integration token (named, with scopes).
-API_INTEGRATION_TOKEN_TTL_DAYS = env_int("API_INTEGRATION_TOKEN_TTL_DAYS", 365)
+# The default and longest life of an integration token (named, with scopes); creating one asks
+# for the password again (and an officer's code), and it dies with the authenticator's reset.
+API_INTEGRATION_TOKEN_TTL_DAYS = env_int("API_INTEGRATION_TOKEN_TTL_DAYS", 90)
 # Officers and administrators are signed out after this many minutes without a request (0: never).
 OFFICER_IDLE_TIMEOUT_MINUTES = env_int("OFFICER_IDLE_TIMEOUT_MINUTES", 30)
 # Wrong second-factor codes in one sign-in before the session is signed out.

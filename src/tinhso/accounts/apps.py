@@ -8,6 +8,18 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
+    def ready(self):
+        from django.db.models.signals import post_delete
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from tinhso.accounts.tokens import revoke_tokens_on_authenticator_reset
+
+        post_delete.connect(
+            revoke_tokens_on_authenticator_reset,
+            sender=TOTPDevice,
+            dispatch_uid="accounts.revoke_tokens_on_authenticator_reset",
+        )
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """``django.contrib.admin`` (in ``INSTALLED_APPS`` under this name) with its site behind

@@ -71,6 +71,7 @@ class ApiToken(models.Model):
         SIGN_OUT = "sign_out", _("Signed out")
         PASSWORD = "password", _("Password changed")
         LIMIT = "limit", _("Too many personal tokens")
+        OTP_RESET = "otp_reset", _("Authenticator reset")
 
     user = models.ForeignKey(
         "accounts.User",

@@ -8,7 +8,12 @@ Lifetimes come from settings: ``API_TOKEN_TTL_DAYS`` for personal tokens (also t
 sign-in), ``API_INTEGRATION_TOKEN_TTL_DAYS`` as the default and longest life of an integration
 token. A person keeps at most ``API_TOKEN_MAX_PERSONAL`` personal tokens: issuing one more
 revokes the oldest. A password change revokes every token of its user
-(``RevokeTokensOnPasswordChange``, called by Django whenever a password is set).
+(``RevokeTokensOnPasswordChange``, called by Django whenever a password is set), and so does an
+administrator's reset of the authenticator (``revoke_tokens_on_authenticator_reset``).
+
+An integration token outlives sessions and sign-outs, so creating one asks for the password again
+and, from officers and administrators, a current code (``token_reauthenticate``): a stolen
+session or personal token cannot turn itself into a long-lived key.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.accounts import otp
 from tinhso.accounts.models import ApiToken, User
 from tinhso.accounts.scopes import ANY, SCOPES
 from tinhso.core.actors import system_actor
@@ -38,6 +44,9 @@ TOUCH_EVERY = dt.timedelta(minutes=1)
 # Who revokes the tokens when a password changes, in the audit log (the person or administrator
 # who changed it is not known to Django's hook).
 PASSWORD_CHANGE = system_actor("accounts:password_change", label="Password change")
+# Who revokes them when an administrator deletes a person's authenticator (the admin's own
+# deletion is audited by the admin's log).
+AUTHENTICATOR_RESET = system_actor("accounts:otp_reset", label="Authenticator reset")
 
 
 def token_digest(key: str) -> str:
@@ -66,6 +75,24 @@ def _scopes_clean(kind: str, scopes: Iterable[str]) -> list[str]:
     if not chosen:
         raise ValidationError({"scopes": _("Choose at least one scope.")})
     return chosen
+
+
+def token_reauthenticate(*, request: Any, user: Any, password: str, code: str) -> None:
+    """Check that whoever creates an integration token for ``user`` is ``user`` now: their
+    ``password`` and, when they need the second factor, a current ``code`` of their
+    authenticator (or a backup code). A wrong one is reported like a wrong sign-in (the sign-in
+    limiter counts it). Raises ``ValidationError`` on ``password`` or ``otp``."""
+    if not password or not user.check_password(password):
+        otp.otp_failed(request=request, user=user)
+        raise ValidationError({"password": _("The password is not correct.")})
+    if not otp.second_factor_required(user):
+        return
+    if not code:
+        raise ValidationError(
+            {"otp": _("Enter the code your authenticator app shows now (or a backup code).")}
+        )
+    if otp.otp_verify(request=request, user=user, code=code) is None:
+        raise ValidationError({"otp": _("The code is not correct.")})
 
 
 @transaction.atomic
@@ -195,6 +222,18 @@ def token_allows(token: Any, scope: str | None) -> bool:
     if scope == ANY:
         return True
     return scope is not None and scope in (token.scopes or [])
+
+
+def revoke_tokens_on_authenticator_reset(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """``post_delete`` of a confirmed authenticator (``TOTPDevice``), connected in
+    ``AccountsConfig.ready``: an administrator reset it (the officer lost it, or it leaked), so
+    every token its owner made with it dies too, as with a password change. Unconfirmed devices
+    (an enrolment not finished) change nothing."""
+    if not instance.confirmed:
+        return
+    user = User.objects.filter(pk=instance.user_id).first()
+    if user is not None:
+        token_revoke_all(user=user, actor=AUTHENTICATOR_RESET, reason=ApiToken.Revoked.OTP_RESET)
 
 
 class RevokeTokensOnPasswordChange:

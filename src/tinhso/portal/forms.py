@@ -358,9 +358,26 @@ class ApiTokenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     days = forms.IntegerField(label=_("Lifetime in days"), min_value=1)
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=4096,
+        help_text=_("Asked again: the token keeps working after you sign out."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    otp = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=20,
+        help_text=_("The six digits your app shows now, or a backup code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, second_factor=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not second_factor:
+            del self.fields["otp"]
         longest = token_max_days(ApiToken.Kind.INTEGRATION)
         days = self.fields["days"]
         days.max_value = longest

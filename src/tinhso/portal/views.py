@@ -22,10 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from tinhso.accounts import tokens as token_services
 from tinhso.accounts.models import ApiToken
+from tinhso.accounts.otp import second_factor_required
 from tinhso.accounts.scopes import SCOPES
 from tinhso.catalog import selectors as catalog_selectors
 from tinhso.catalog.models import Procedure, RequiredDocument
@@ -612,6 +614,7 @@ def manifest(request):
 
 
 # --- API tokens ------------------------------------------------------------------------------
+@sensitive_post_parameters("password", "otp")
 @never_cache
 @login_required
 @write_limited
@@ -621,10 +624,17 @@ def api_tokens(request):
     is accepted (``api_token_revoke``)."""
     status = 200
     issued = None
+    second_factor = second_factor_required(request.user)
     if request.method == "POST":
-        form = ApiTokenForm(request.POST)
+        form = ApiTokenForm(request.POST, second_factor=second_factor)
         if form.is_valid():
             try:
+                token_services.token_reauthenticate(
+                    request=request,
+                    user=request.user,
+                    password=form.cleaned_data["password"],
+                    code=form.cleaned_data.get("otp", ""),
+                )
                 token, key = token_services.token_issue(
                     user=request.user,
                     actor=request.user,
@@ -638,11 +648,11 @@ def api_tokens(request):
                 status = 400
             else:
                 issued = {"token": token, "key": key}
-                form = ApiTokenForm()
+                form = ApiTokenForm(second_factor=second_factor)
         else:
             status = 400
     else:
-        form = ApiTokenForm()
+        form = ApiTokenForm(second_factor=second_factor)
     context = {
         "form": form,
         "issued": issued,

@@ -105,6 +105,21 @@ class IntegrationTokenCreateSerializer(serializers.Serializer):
         max_value=settings.API_INTEGRATION_TOKEN_TTL_DAYS,
         help_text="Days it lives (default and longest: API_INTEGRATION_TOKEN_TTL_DAYS).",
     )
+    password = serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        max_length=4096,
+        style={"input_type": "password"},
+        help_text="The caller's password again: a session or a personal token alone cannot "
+        "create a long-lived token.",
+    )
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="Officers and administrators: the current code of their authenticator app "
+        "(or a backup code).",
+    )
 
 
 @extend_schema_view(
@@ -120,7 +135,9 @@ class IntegrationTokenCreateSerializer(serializers.Serializer):
     ),
     create=extend_schema(
         summary="Create an integration token with scopes",
-        description="The key is in the answer only: keep it. Not with an integration token.",
+        description="The key is in the answer only: keep it. Not with an integration token. "
+        "Asks for the password again, and from officers and administrators a current code "
+        "(`otp`); wrong ones count toward the sign-in limit.",
         tags=["auth"],
         request=IntegrationTokenCreateSerializer,
         responses={201: TokenIssuedSerializer, **error_responses(400, 401, 403)},
@@ -160,6 +177,12 @@ class ApiTokenViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
+            tokens.token_reauthenticate(
+                request=request,
+                user=request.user,
+                password=data["password"],
+                code=data.get("otp", ""),
+            )
             token, key = tokens.token_issue(
                 user=request.user,
                 actor=request.user,

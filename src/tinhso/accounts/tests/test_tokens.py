@@ -13,12 +13,15 @@ from rest_framework.views import APIView
 
 from tinhso.accounts.authentication import HasTokenScope
 from tinhso.accounts.models import ApiToken
+from tinhso.accounts.otp import totp_next_code
 from tinhso.accounts.scopes import SCOPES
 from tinhso.accounts.tokens import token_digest, token_for_key, token_issue
 from tinhso.core.models import AuditLog
+from tinhso.dossiers.constants import Status
 from tinhso.dossiers.tests.api_helpers import submission
 from tinhso.dossiers.tests.helpers import submit_online
 from tinhso.testing.factories import PASSWORD
+from tinhso.testing.otp import otp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -242,7 +245,7 @@ def test_the_owner_creates_an_integration_token_with_scopes(world):
     client = with_key(sign_in()["token"])
     response = client.post(
         "/api/v1/auth/tokens/",
-        {"name": "Phần mềm một cửa", "scopes": ["dossiers:read"], "days": 90},
+        {"name": "Phần mềm một cửa", "scopes": ["dossiers:read"], "days": 90, "password": PASSWORD},
         format="json",
     )
     assert response.status_code == 201
@@ -250,11 +253,15 @@ def test_the_owner_creates_an_integration_token_with_scopes(world):
     assert token.kind == "integration" and token.scopes == ["dossiers:read"]
     assert token.expires_at - token.created_at == dt.timedelta(days=90)
     bad = client.post(
-        "/api/v1/auth/tokens/", {"name": "x", "scopes": ["everything"], "days": 9999}, format="json"
+        "/api/v1/auth/tokens/",
+        {"name": "x", "scopes": ["everything"], "days": 9999, "password": PASSWORD},
+        format="json",
     )
     assert bad.status_code == 400
     assert set(bad.json()["error"]["fields"]) == {"scopes", "days"}
-    empty = client.post("/api/v1/auth/tokens/", {"name": "x", "scopes": []}, format="json")
+    empty = client.post(
+        "/api/v1/auth/tokens/", {"name": "x", "scopes": [], "password": PASSWORD}, format="json"
+    )
     assert empty.status_code == 400 and "scopes" in empty.json()["error"]["fields"]
 
 
@@ -393,3 +400,78 @@ def test_the_token_endpoint_answers_405_to_other_methods(world):
             assert response.json()["error"]["code"] == "method_not_allowed"
         response = client.generic("TRACE", "/api/v1/auth/token/")
         assert response.status_code == 405
+
+
+# --- integration tokens need the person, not only their session or token -------------------------
+def test_an_integration_token_needs_the_password_again(world):
+    client = with_key(sign_in()["token"])
+    data = {"name": "Kẻ trộm mã", "scopes": list(SCOPES), "days": 30}
+    missing = client.post("/api/v1/auth/tokens/", data, format="json")
+    assert missing.status_code == 400 and "password" in missing.json()["error"]["fields"]
+    wrong = client.post("/api/v1/auth/tokens/", {**data, "password": "sai"}, format="json")
+    assert wrong.status_code == 400 and "password" in wrong.json()["error"]["fields"]
+    assert not ApiToken.objects.filter(kind=ApiToken.Kind.INTEGRATION).exists()
+
+
+def test_an_officer_needs_a_current_code_for_an_integration_token(client, world):
+    client.force_login(world.clerk)  # a verified session
+    api = APIClient()
+    api.force_authenticate(world.clerk)
+    data = {"name": "Một cửa", "scopes": ["dossiers:read"], "days": 30, "password": PASSWORD}
+    refused = client.post("/api/v1/auth/tokens/", data, content_type="application/json")
+    assert refused.status_code == 400 and "otp" in refused.json()["error"]["fields"]
+    wrong = client.post(
+        "/api/v1/auth/tokens/", {**data, "otp": "000000"}, content_type="application/json"
+    )
+    assert wrong.status_code == 400 and "otp" in wrong.json()["error"]["fields"]
+    assert not ApiToken.objects.exists()
+    otp_device(world.clerk).throttle_reset()  # the wrong code's back-off (1 second)
+    good = client.post(
+        "/api/v1/auth/tokens/",
+        {**data, "otp": totp_next_code(otp_device(world.clerk))},
+        content_type="application/json",
+    )
+    assert good.status_code == 201, good.content
+
+
+def test_an_integration_token_lives_at_most_the_setting(world, settings):
+    client = with_key(sign_in()["token"])
+    data = {"name": "x", "scopes": ["dossiers:read"], "password": PASSWORD}
+    created = client.post("/api/v1/auth/tokens/", data, format="json")
+    token = token_for_key(created.json()["token"])
+    assert token.expires_at - token.created_at == dt.timedelta(
+        days=settings.API_INTEGRATION_TOKEN_TTL_DAYS
+    )
+    assert settings.API_INTEGRATION_TOKEN_TTL_DAYS <= 90
+
+
+def test_an_authenticator_reset_revokes_that_persons_tokens(client, world, superuser):
+    device = otp_device(world.clerk)
+    key = integration(world.clerk, "dossiers:read")
+    other = integration(world.citizen, "dossiers:read")
+    client.force_login(superuser)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert token_for_key(key).revoked_reason == ApiToken.Revoked.OTP_RESET
+    assert with_key(key).get("/api/v1/dossiers/").status_code == 401
+    assert token_for_key(other).revoked_at is None
+
+
+def test_an_act_only_token_learns_only_what_it_changed(world):
+    dossier = submit_online(world)
+    actor = with_key(integration(world.clerk, "dossiers:act"))
+    response = actor.post(
+        f"/api/v1/dossiers/{dossier.code}/actions/refuse/",
+        {"expected_version": dossier.version, "reason": "Thiếu giấy tờ"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json() == {"code": dossier.code, "status": Status.REFUSED, "version": 2}
+    both = with_key(integration(world.clerk, "dossiers:act", "dossiers:read"))
+    dossier = submit_online(world)
+    full = both.post(
+        f"/api/v1/dossiers/{dossier.code}/actions/refuse/",
+        {"expected_version": dossier.version, "reason": "Thiếu giấy tờ"},
+        format="json",
+    )
+    assert "history" in full.json() and "applicant" in full.json()

@@ -34,6 +34,7 @@ from rest_framework.response import Response
 
 from tinhso.accounts.authentication import HasTokenScope
 from tinhso.accounts.scopes import DOSSIERS_ACT, DOSSIERS_READ, DOSSIERS_SUBMIT
+from tinhso.accounts.tokens import token_allows
 from tinhso.core import errors
 from tinhso.core.api import ScopedThrottle, error_responses
 from tinhso.core.parsers import JSONParser
@@ -384,7 +385,14 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "application/json": ActionSerializer,
             "multipart/form-data": ActionSerializer,
         },
-        responses={200: DossierDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
+        responses={
+            200: OpenApiResponse(
+                DossierDetailSerializer,
+                description="The dossier after the action. To an integration token without "
+                "`dossiers:read`, only `code`, `status` and `version`.",
+            ),
+            **error_responses(400, 401, 403, 404, 409),
+        },
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request, code=None, action_name=None):
@@ -421,7 +429,12 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             expected_version=data["expected_version"],
             **kwargs,
         )
-        return self._detail(result if isinstance(result, Dossier) else dossier)
+        acted = result if isinstance(result, Dossier) else dossier
+        if not token_allows(request.auth, DOSSIERS_READ):
+            # A token that may act but not read learns what it changed, nothing more.
+            acted.refresh_from_db(fields=["status", "version"])
+            return Response({"code": acted.code, "status": acted.status, "version": acted.version})
+        return self._detail(acted)
 
 
 def uploads_check_field(uploads, field: str) -> None:

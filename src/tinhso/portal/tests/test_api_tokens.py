@@ -4,8 +4,11 @@ import pytest
 from django.urls import reverse
 
 from tinhso.accounts.models import ApiToken
+from tinhso.accounts.otp import totp_next_code
 from tinhso.accounts.tokens import token_for_key, token_issue
 from tinhso.core.models import AuditLog
+from tinhso.testing.factories import PASSWORD
+from tinhso.testing.otp import otp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +39,12 @@ def test_creating_an_integration_token_shows_its_key_once(client, world):
     client.force_login(world.citizen)
     response = client.post(
         URL,
-        {"name": "Phần mềm kế toán", "scopes": ["dossiers:read", "dossiers:submit"], "days": 90},
+        {
+            "name": "Phần mềm kế toán",
+            "scopes": ["dossiers:read", "dossiers:submit"],
+            "days": 90,
+            "password": PASSWORD,
+        },
     )
     assert response.status_code == 200
     key = response.context["issued"]["key"]
@@ -52,7 +60,7 @@ def test_bad_input_is_shown_next_to_the_field(client, world):
     client.force_login(world.citizen)
     response = client.post(URL, {"name": "", "scopes": [], "days": 100000})
     assert response.status_code == 400
-    assert set(response.context["form"].errors) == {"name", "scopes", "days"}
+    assert set(response.context["form"].errors) == {"name", "scopes", "days", "password"}
     assert not ApiToken.objects.exists()
 
 
@@ -67,3 +75,27 @@ def test_a_person_revokes_their_token_and_not_anyone_elses(client, world):
     response = client.post(reverse("portal:api_token_revoke", args=[mine.pk]), follow=True)
     assert "Mã truy cập “Điện thoại” đã bị thu hồi." in response.content.decode()
     assert token_for_key(key).revoked_reason == ApiToken.Revoked.OWNER
+
+
+def test_creating_an_integration_token_asks_for_the_password_again(client, world):
+    client.force_login(world.citizen)
+    data = {"name": "Kẻ trộm phiên", "scopes": ["dossiers:read"], "days": 30}
+    for password in ("", "sai-mat-khau"):
+        response = client.post(URL, {**data, "password": password})
+        assert response.status_code == 400
+        assert "password" in response.context["form"].errors
+    assert not ApiToken.objects.exists()
+
+
+def test_an_officer_gives_a_current_code_too(client, world):
+    client.force_login(world.clerk)
+    data = {"name": "Một cửa", "scopes": ["dossiers:read"], "days": 30, "password": PASSWORD}
+    response = client.post(URL, data)
+    assert response.status_code == 400 and "otp" in response.context["form"].errors
+    response = client.post(URL, {**data, "otp": "000000"})
+    assert response.status_code == 400 and "otp" in response.context["form"].errors
+    assert not ApiToken.objects.exists()
+    otp_device(world.clerk).throttle_reset()  # the wrong code's back-off (1 second)
+    response = client.post(URL, {**data, "otp": totp_next_code(otp_device(world.clerk))})
+    assert response.status_code == 200, response.context["form"].errors
+    assert token_for_key(response.context["issued"]["key"]).user == world.clerk
