@@ -35,8 +35,11 @@ from django_otp.models import Device
 from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
+from tinhso.accounts.signals import account_message
 from tinhso.core.audit import audit_log_write
+from tinhso.core.events import emit_after_commit
 
 BACKUP_CODES = 10
 ENROL_DEVICE_NAME = "authenticator"
@@ -164,33 +167,76 @@ def otp_session_is_verified(session: Any) -> bool:
 
 
 # --- enrolment ---------------------------------------------------------------------------------
-def totp_enrol_device(user: Any) -> TOTPDevice:
-    """The unconfirmed authenticator ``user`` is setting up (the same one on every visit, so
-    that a reload does not invalidate a scanned QR code)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=ENROL_DEVICE_NAME, confirmed=False)
-    return device
+# The secret being set up lives in the session that asked for it, never in the database until
+# its code is given: another session (someone else who knows the password) gets another secret,
+# and nothing is left for a later enrolment to reuse. Its age is bounded too.
+ENROL_SESSION_KEY = "otp_enrol"
+ENROL_MAX_AGE = 15 * 60  # seconds a secret shown on the page stays valid
+
+
+def totp_enrol_device(request: HttpRequest) -> TOTPDevice:
+    """The authenticator the signed-in user is setting up in this session: an unsaved
+    ``TOTPDevice`` with a new random secret, the same one on every visit of this session for
+    ``ENROL_MAX_AGE`` seconds (a reload keeps a scanned QR code valid), then a new one."""
+    pending = request.session.get(ENROL_SESSION_KEY) or {}
+    now = int(time.time())
+    key = pending.get("key")
+    if (
+        not key
+        or pending.get("user") != request.user.pk
+        or now - pending.get("at", 0) > (ENROL_MAX_AGE)
+    ):
+        key = random_hex(20)
+        request.session[ENROL_SESSION_KEY] = {"key": key, "user": request.user.pk, "at": now}
+    return TOTPDevice(user=request.user, name=ENROL_DEVICE_NAME, key=key, confirmed=False)
+
+
+def _totp_step_matching(device: TOTPDevice, code: str) -> int | None:
+    """The time step at which ``device`` gives ``code`` (within its tolerance), or ``None``."""
+    if not (code.isdigit() and len(code) == device.digits):
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    current = totp.t()
+    for step in range(current - device.tolerance, current + device.tolerance + 1):
+        if hotp(device.bin_key, step, digits=device.digits) == int(code):
+            return step
+    return None
 
 
 @transaction.atomic
 def totp_enrol_confirm(
-    *, request: HttpRequest | None, user: Any, device: TOTPDevice, code: str
-) -> list[str] | None:
-    """Confirm ``device`` with a code from the app. On success it replaces any earlier
-    authenticator, new backup codes replace the old ones, and they are returned (shown once);
-    ``None`` for a wrong code (reported like ``otp_verify``)."""
-    code = _normalise(code)
-    if not (code.isdigit() and verify_token(user, device.persistent_id, code)):
+    *, request: HttpRequest, user: Any, device: TOTPDevice, code: str
+) -> tuple[TOTPDevice, list[str]] | None:
+    """Confirm the session's ``device`` (``totp_enrol_device``) with a code from the app: only
+    then is it saved, confirmed, replacing any earlier authenticator and any unconfirmed one;
+    new backup codes replace the old ones. Returns the saved device and the codes (shown once);
+    ``None`` for a wrong code (reported like ``otp_verify``) or a secret this session no longer
+    holds. The owner is told (``account_message``: ``account.otp_enrolled``)."""
+    pending = request.session.get(ENROL_SESSION_KEY) or {}
+    step = _totp_step_matching(device, _normalise(code))
+    if step is None or pending.get("key") != device.key:
         otp_failed(request=request, user=user)
         return None
-    device.refresh_from_db()
+    TOTPDevice.objects.filter(user=user).delete()
+    device.pk = None
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.last_t = step  # the code just given cannot be used again to sign in
+    device.save()
+    request.session.pop(ENROL_SESSION_KEY, None)
     codes = backup_codes_renew(user=user)
     audit_log_write(actor=user, action="account.otp_enrol", obj=user, device=device.pk)
-    return codes
+    emit_after_commit(
+        account_message,
+        sender=TOTPDevice,
+        event="account.otp_enrolled",
+        user=user,
+        phone="",
+        email="",
+        context={"enrolled_at": timezone.localtime().strftime("%H:%M %d/%m/%Y")},
+        object=user,
+        language=getattr(request, "LANGUAGE_CODE", "vi") or "vi",
+    )
+    return device, codes
 
 
 def backup_codes_renew(*, user: Any) -> list[str]:

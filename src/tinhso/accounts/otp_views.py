@@ -115,16 +115,24 @@ def enrol(request):
     user = request.user
     if otp.otp_has_device(user):
         return redirect(otp.second_factor_url(user, _next_url(request)))
-    device = otp.totp_enrol_device(user)
+    device = otp.totp_enrol_device(request)
     status = 200
     if request.method == "POST":
         form = CodeForm(request.POST)
         if form.is_valid():
-            codes = otp.totp_enrol_confirm(
+            enrolled = otp.totp_enrol_confirm(
                 request=request, user=user, device=device, code=form.cleaned_data["code"]
             )
-            if codes is not None:
+            if enrolled is not None:
+                device, codes = enrolled
                 otp.otp_session_verify(request, device)
+                messages.warning(
+                    request,
+                    _(
+                        "A new authenticator app was set up for your account; a message says so "
+                        "too. If it was not you, tell the administrator at once."
+                    ),
+                )
                 return render(
                     request,
                     "accounts/otp_backup_codes.html",

@@ -25,6 +25,7 @@ class Event(models.TextChoices):
     ACCOUNT_SIGNUP_TAKEN = "account.signup_taken", _("Registration attempt with your address")
     ACCOUNT_PASSWORD_RESET_CODE = "account.password_reset_code", _("Password reset code")
     ACCOUNT_PASSWORD_CHANGED = "account.password_changed", _("Password changed")
+    ACCOUNT_OTP_ENROLLED = "account.otp_enrolled", _("New authenticator app")
 
 
 # Sent to officers about their work, never to applicants: only officers are offered these on the
@@ -38,6 +39,7 @@ ACCOUNT_EVENTS = frozenset(
         Event.ACCOUNT_SIGNUP_TAKEN,
         Event.ACCOUNT_PASSWORD_RESET_CODE,
         Event.ACCOUNT_PASSWORD_CHANGED,
+        Event.ACCOUNT_OTP_ENROLLED,
     }
 )
 

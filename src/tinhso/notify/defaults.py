@@ -4,7 +4,8 @@ Context of the dossier messages: ``code``, ``procedure``, ``applicant_name``, ``
 ``tracking_url``, ``due_at``, ``comment``, ``fee_amount``, ``new_due_at``; of ``due_soon``:
 ``code``, ``procedure``, ``due_at``, ``officer_name``, ``office_url``. Account messages
 (``accounts.services``): the codes get ``code`` and ``minutes``; ``signup_taken`` gets
-``login_url`` and ``reset_url``; ``password_changed`` gets ``changed_at`` and ``reset_url``.
+``login_url`` and ``reset_url``; ``password_changed`` gets ``changed_at`` and ``reset_url``;
+``otp_enrolled`` (an officer's new authenticator app) gets ``enrolled_at``.
 They are ``legally_required``: security messages nobody can opt out of.
 """
 
@@ -252,6 +253,32 @@ DEFAULT_TEMPLATES = [
         "sms_en": (
             "Your Tỉnh Số password was changed at {{ changed_at }}. If it was not you, reset it"
             " now: {{ reset_url }}"
+        ),
+    },
+    {
+        "event": "account.otp_enrolled",
+        "description": "Một ứng dụng xác thực mới vừa được thiết lập cho tài khoản",
+        "legally_required": True,
+        "subject_vi": "Ứng dụng xác thực mới cho tài khoản của bạn",
+        "body_vi": (
+            "Một ứng dụng xác thực mới vừa được thiết lập cho tài khoản Tỉnh Số của bạn lúc "
+            "{{ enrolled_at }}.\n\n"
+            "Nếu không phải bạn, hãy báo ngay cho quản trị viên để xoá ứng dụng đó và đổi mật "
+            "khẩu."
+        ),
+        "sms_vi": (
+            "Tài khoản Tỉnh Số của bạn vừa thiết lập ứng dụng xác thực mới lúc {{ enrolled_at }}."
+            " Nếu không phải bạn, hãy báo ngay cho quản trị viên."
+        ),
+        "subject_en": "A new authenticator app for your account",
+        "body_en": (
+            "A new authenticator app was set up for your Tỉnh Số account at {{ enrolled_at }}."
+            "\n\nIf it was not you, tell the administrator at once so that it is removed, and "
+            "change your password."
+        ),
+        "sms_en": (
+            "A new authenticator app was set up for your Tỉnh Số account at {{ enrolled_at }}. "
+            "If it was not you, tell the administrator now."
         ),
     },
 ]

@@ -29,6 +29,18 @@ def otp_device(user: Any) -> TOTPDevice:
     return device
 
 
+def enrol_code(secret_text: str, *, at: float | None = None) -> str:
+    """The code an authenticator app shows for the secret typed from the enrolment page
+    (base32 in groups of four), as the person enrolling would read it."""
+    from base64 import b32decode
+
+    from tinhso.accounts.otp import totp_code
+
+    plain = "".join(secret_text.split())
+    key = b32decode(plain + "=" * (-len(plain) % 8)).hex()
+    return totp_code(TOTPDevice(key=key), at=at)
+
+
 def otp_code(user: Any) -> str:
     """A code ``user``'s authenticator accepts now (computed from its key, as the app does)."""
     return totp_next_code(otp_device(user))

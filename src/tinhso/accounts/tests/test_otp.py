@@ -10,10 +10,11 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from tinhso.accounts.otp import second_factor_required, totp_next_code
+from tinhso.accounts.otp import second_factor_required, totp_code
 from tinhso.core.models import AuditLog
+from tinhso.notify.models import Delivery
 from tinhso.testing.factories import PASSWORD, UserFactory
-from tinhso.testing.otp import otp_code, otp_device
+from tinhso.testing.otp import enrol_code, otp_code, otp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -173,20 +174,19 @@ def test_first_sign_in_enrols_an_authenticator(client, world, failures):
     assert response["Location"] == f"{ENROL}?next=%2Foffice%2F"
     page = client.get(response["Location"]).content.decode()
     assert 'src="data:image/svg+xml' in page and "<script" not in page.split("</main>")[0]
-    secret = re.search(r'id="otp-secret" class="secret">([A-Z2-7 ]+)<', page).group(1)
-    device = TOTPDevice.objects.get(user=world.clerk)
-    assert not device.confirmed
-    from base64 import b32decode
-
-    plain = secret.replace(" ", "")
-    assert b32decode(plain + "=" * (-len(plain) % 8)) == device.bin_key
+    secret = enrol_secret(page)
+    assert not TOTPDevice.objects.exists()  # nothing saved before the code is given
     assert client.get(ENROL).content.decode().count(secret) == 1  # the same key on a reload
     wrong = client.post(ENROL, {"code": "000000", "next": "/office/"})
     assert wrong.status_code == 400 and failures == ["clerk"]
-    device.throttle_reset()
-    response = client.post(ENROL, {"code": totp_next_code(device), "next": "/office/"})
+    assert not TOTPDevice.objects.exists()
+    response = client.post(ENROL, {"code": enrol_code(secret), "next": "/office/"})
     assert response.status_code == 200
+    device = TOTPDevice.objects.get(user=world.clerk)
+    assert enrol_code(secret) == totp_code(device)
     html = response.content.decode()
+    assert "ứng dụng xác thực mới" in html  # the warning, on the page
+    assert Delivery.objects.filter(event="account.otp_enrolled").exists()  # and a message
     codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", html)
     assert len(codes) == 10 and 'href="/office/"' in html
     assert (
@@ -202,6 +202,50 @@ def test_first_sign_in_enrols_an_authenticator(client, world, failures):
     assert client.get(ENROL)["Location"] == "/"
     client.post(reverse("accounts:logout"))
     assert password_step(client, world.clerk)["Location"] == VERIFY
+
+
+def enrol_secret(page: str) -> str:
+    found = re.search(r'id="otp-secret" class="secret">([A-Z2-7 ]+)<', page)
+    assert found is not None, "no secret on the enrolment page"
+    return found.group(1)
+
+
+def test_each_enrolment_gets_its_own_secret(world, failures):
+    """An administrator deleted the officer's authenticator; someone who knows the password
+    signs in and reads the secret on the enrolment page. The officer's own enrolment must not
+    use that secret, and the attacker's page must be worthless afterwards."""
+    from tinhso.testing.otp import VerifiedClient
+
+    attacker, officer = VerifiedClient(), VerifiedClient()
+    password_step(attacker, world.clerk)
+    stolen = enrol_secret(attacker.get(ENROL).content.decode())
+    password_step(officer, world.clerk)
+    own = enrol_secret(officer.get(ENROL).content.decode())
+    assert own != stolen
+    assert not TOTPDevice.objects.exists()
+    # The attacker's secret does not enrol the officer's session.
+    assert officer.post(ENROL, {"code": enrol_code(stolen)}).status_code == 400
+    assert officer.post(ENROL, {"code": enrol_code(own)}).status_code == 200
+    device = TOTPDevice.objects.get(user=world.clerk, confirmed=True)
+    assert totp_code(device) == enrol_code(own) != enrol_code(stolen)
+    # Enrolled: the attacker's page closes; their codes open nothing.
+    assert attacker.get(ENROL)["Location"].startswith(VERIFY)
+    assert attacker.post(VERIFY, {"code": enrol_code(stolen)}).status_code == 400
+
+
+def test_an_enrolment_secret_expires(client, world):
+    import time_machine
+
+    with time_machine.travel("2026-11-30 08:00:00+07:00", tick=False) as clock:
+        password_step(client, world.clerk)
+        first = enrol_secret(client.get(ENROL).content.decode())
+        clock.shift(14 * 60)
+        assert enrol_secret(client.get(ENROL).content.decode()) == first
+        clock.shift(2 * 60)
+        later = enrol_secret(client.get(ENROL).content.decode())
+        assert later != first
+        assert client.post(ENROL, {"code": enrol_code(first)}).status_code == 400
+        assert client.post(ENROL, {"code": enrol_code(later)}).status_code == 200
 
 
 def test_a_citizen_has_no_business_on_the_code_pages(client, world):
