@@ -11,13 +11,21 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.notify.models import ChannelPreference, Delivery, DemoMessage, NotificationTemplate
 
+HIDDEN = _("Hidden: this message carries a verification code.")
 TEMPLATE_FIELDS = ("subject_vi", "body_vi", "sms_vi", "subject_en", "body_en", "sms_en")
 
 
 class NotificationTemplateForm(forms.ModelForm):
     class Meta:
         model = NotificationTemplate
-        fields = ("event", "description", "legally_required", "active", *TEMPLATE_FIELDS)
+        fields = (
+            "event",
+            "description",
+            "legally_required",
+            "sensitive",
+            "active",
+            *TEMPLATE_FIELDS,
+        )
 
     def clean(self):
         data = super().clean()
@@ -36,7 +44,7 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
     list_filter = ("legally_required", "active")
     search_fields = ("event", "subject_vi", "subject_en")
     fieldsets = (
-        (None, {"fields": ("event", "description", "legally_required", "active")}),
+        (None, {"fields": ("event", "description", "legally_required", "sensitive", "active")}),
         (_("Vietnamese"), {"fields": ("subject_vi", "body_vi", "sms_vi")}),
         (_("English"), {"fields": ("subject_en", "body_en", "sms_en")}),
     )
@@ -86,8 +94,8 @@ class DeliveryAdmin(_ReadOnly, admin.ModelAdmin):
         "backend",
         "address_masked",
         "language",
-        "subject",
-        "body",
+        "subject_shown",
+        "body_shown",
         "object_type",
         "object_id",
         "status",
@@ -102,6 +110,15 @@ class DeliveryAdmin(_ReadOnly, admin.ModelAdmin):
     )
     readonly_fields = fields
     list_select_related = ("recipient",)
+
+    @admin.display(description=_("subject"))
+    def subject_shown(self, obj):
+        return HIDDEN if obj.sensitive else obj.subject
+
+    @admin.display(description=_("message"))
+    def body_shown(self, obj):
+        """A sensitive message (a verification code) is never shown, even before it is sent."""
+        return HIDDEN if obj.sensitive else obj.body
 
 
 @admin.register(DemoMessage)

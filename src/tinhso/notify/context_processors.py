@@ -25,18 +25,24 @@ def demo_outbox(request: HttpRequest) -> dict[str, Any]:
             return []
         from tinhso.notify.models import Delivery
 
-        deliveries = Delivery.objects.filter(
-            object_type=followed[0], object_id=followed[1], backend="demo"
-        ).order_by("-created_at", "-pk")[:5]
-        return [
-            {
-                "channel": delivery.get_channel_display(),
-                "address": delivery.address_masked,
-                "subject": delivery.subject,
-                "body": delivery.body,
-            }
-            for delivery in deliveries
-        ]
+        deliveries = (
+            Delivery.objects.filter(object_type=followed[0], object_id=followed[1], backend="demo")
+            .prefetch_related("demo_messages")
+            .order_by("-created_at", "-pk")[:5]
+        )
+        rows = []
+        for delivery in deliveries:
+            # What the demo "phone" received: the log's own copy of a code is redacted once sent.
+            received = next(iter(delivery.demo_messages.all()), None) or delivery
+            rows.append(
+                {
+                    "channel": delivery.get_channel_display(),
+                    "address": delivery.address_masked,
+                    "subject": received.subject,
+                    "body": received.body,
+                }
+            )
+        return rows
 
     return {
         "demo_outbox": SimpleLazyObject(messages),

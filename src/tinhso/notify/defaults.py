@@ -6,7 +6,8 @@ Context of the dossier messages: ``code``, ``procedure``, ``applicant_name``, ``
 (``accounts.services``): the codes get ``code`` and ``minutes``; ``signup_taken`` gets
 ``login_url`` and ``reset_url``; ``password_changed`` gets ``changed_at`` and ``reset_url``;
 ``otp_enrolled`` (an officer's new authenticator app) gets ``enrolled_at``.
-They are ``legally_required``: security messages nobody can opt out of.
+They are ``legally_required``: security messages nobody can opt out of; the two with codes are
+``sensitive`` (their text is redacted once sent).
 """
 
 DEFAULT_TEMPLATES = [
@@ -155,6 +156,7 @@ DEFAULT_TEMPLATES = [
         "event": "account.signup_code",
         "description": "Mã xác nhận đăng ký tài khoản",
         "legally_required": True,
+        "sensitive": True,
         "subject_vi": "Mã xác nhận đăng ký tài khoản: {{ code }}",
         "body_vi": (
             "Mã xác nhận đăng ký tài khoản Tỉnh Số của bạn là {{ code }}.\n\n"
@@ -208,6 +210,7 @@ DEFAULT_TEMPLATES = [
         "event": "account.password_reset_code",
         "description": "Mã đặt lại mật khẩu",
         "legally_required": True,
+        "sensitive": True,
         "subject_vi": "Mã đặt lại mật khẩu: {{ code }}",
         "body_vi": (
             "Mã đặt lại mật khẩu tài khoản Tỉnh Số của bạn là {{ code }}.\n\n"

@@ -24,6 +24,15 @@ class NotificationTemplate(models.Model):
         default=False,
         help_text=_("The law requires this message: people cannot opt out of it."),
     )
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "The message carries a secret (a verification code): its text is kept only until "
+            "it is sent or given up, then its digits are hidden, and the delivery log never "
+            "shows it."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
     subject_vi = models.CharField(_("subject (Vietnamese)"), max_length=200)
     body_vi = models.TextField(_("body (Vietnamese)"))
@@ -77,7 +86,9 @@ class Delivery(models.Model):
     waiting for a retry) and is blanked as soon as it is sent or given up: the log keeps the
     masked form (``09******78``, ``n***@gmail.com``) for searching and reading. ``address`` is
     never written to log lines, shown in the admin, nor part of ``str()``; an encrypted column
-    would add a key to manage for a value that lives minutes, so it is not encrypted.
+    would add a key to manage for a value that lives minutes, so it is not encrypted. The same
+    holds for the text of a ``sensitive`` message (a verification code): once sent or given up,
+    its digits are replaced (``services.delivery_redact``), and the admin never shows it.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -108,6 +119,8 @@ class Delivery(models.Model):
     provider_message_id = models.CharField(_("provider message id"), max_length=64, blank=True)
     provider_status = models.CharField(_("provider status"), max_length=32, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # From the template: the text carries a secret (notify.services.delivery_redact).
+    sensitive = models.BooleanField(_("sensitive"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -121,6 +122,7 @@ def notification_send(
                     language=language,
                     subject=subject[:200] if kind == ChannelKind.EMAIL else "",
                     body=body if kind == ChannelKind.EMAIL else sms,
+                    sensitive=template.sensitive,
                     object_type=object._meta.label_lower if object is not None else "",
                     object_id=str(object.pk) if object is not None else "",
                     once_key=once_key,
@@ -190,6 +192,7 @@ def delivery_attempt(*, delivery_id: int, now: dt.datetime | None = None) -> Del
     delivery.next_attempt_at = None
     delivery.error = ""
     delivery.address = ""  # no longer needed: keep only the mask
+    delivery_redact(delivery)
     _outcome_save(delivery)
     logger.info(
         "Delivery %s %s to %s by %s (attempt %s)",
@@ -226,6 +229,21 @@ def _outcome_save(delivery: Delivery, *, patience: float | None = None) -> None:
             pause = min(pause * 2, 2.0)
 
 
+# Runs of digits in a sensitive message: the codes (6 digits); the few other numbers of those
+# templates ("10 minutes") are shorter.
+_SECRET_DIGITS = re.compile(r"\d{4,}")
+REDACTED = "••••••"
+
+
+def delivery_redact(delivery: Delivery) -> None:
+    """Hide the secret in a ``sensitive`` delivery's text once it is no longer needed (sent or
+    given up): every run of four or more digits becomes ``••••••``, in the subject and the body.
+    Changes ``delivery`` in memory; the caller saves it. Nothing for other deliveries."""
+    if delivery.sensitive:
+        delivery.subject = _SECRET_DIGITS.sub(REDACTED, delivery.subject)
+        delivery.body = _SECRET_DIGITS.sub(REDACTED, delivery.body)
+
+
 def _attempt_failed(delivery: Delivery, error: str, retry: bool, now: dt.datetime) -> Delivery:
     delays = _retry_delays()
     delivery.error = error[:1000]
@@ -236,6 +254,7 @@ def _attempt_failed(delivery: Delivery, error: str, retry: bool, now: dt.datetim
         delivery.status = DeliveryStatus.GAVE_UP
         delivery.next_attempt_at = None
         delivery.address = ""
+        delivery_redact(delivery)
     delivery.save()
     logger.warning(
         "Delivery %s to %s by %s failed (attempt %s, %s): %s",
