@@ -258,6 +258,10 @@ REST_FRAMEWORK = {
     },
 }
 SPECTACULAR_SETTINGS = {
+    # The schema and its documentation page are public: a bad token or a session that owes its
+    # second factor must not turn them into a 401 (in YAML, or an HTML page).
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "TITLE": "Tỉnh Số API",
     "DESCRIPTION": (
         "Public services of the province: catalogue, dossiers, tracking, officer actions.\n\n"

@@ -259,8 +259,9 @@ ERROR_DESCRIPTIONS = {
     422: "The idempotency key was already used with another payload.",
     429: "Too many requests: retry after the `Retry-After` header's seconds.",
     500: "The server failed; nothing was saved. The error is logged for the operators.",
-    503: "The service (its database) is briefly unavailable; nothing was saved: retry after "
-    "the `Retry-After` header's seconds.",
+    503: "The service (its database) is briefly unavailable: retry after the `Retry-After` "
+    "header's seconds. A read saved nothing; for a write the result is unknown (the database "
+    "may have failed after it committed): read the dossier before repeating it.",
 }
 
 

@@ -12,7 +12,7 @@ from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from python_ipware import IpWare
 
-from tinhso.core.api import API_PREFIX, error_json
+from tinhso.core.api import API_PREFIX, SAFE_METHODS, error_json
 
 # Where the address of the connection's other end (a proxy, or the client itself) is kept once
 # REMOTE_ADDR holds the client's.
@@ -115,14 +115,21 @@ class RejectNulMiddleware:
 class PrivateNoStoreMiddleware:
     """``Cache-Control: private, no-store`` on every answer to a signed-in person (pages and API:
     they carry personal data) unless the view chose its own, so no shared cache or browser
-    history keeps them."""
+    history keeps them. Under /api/ also on every answer to a write or to a request with
+    credentials (``Authorization``): the token endpoints answer anonymous sign-ins with a key."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        signed_in = user is not None and user.is_authenticated
+        api_private = request.path_info.startswith(API_PREFIX) and (
+            request.method not in SAFE_METHODS or "HTTP_AUTHORIZATION" in request.META
+        )
+        if signed_in or api_private:
             response["Cache-Control"] = "private, no-store"
         return response
