@@ -130,6 +130,21 @@ validate_personal_id = PatternValidator("personal_id")
 validate_phone = PatternValidator("phone")
 
 
-# Django's own message for a NUL character in a field, which its Vietnamese catalogue leaves
-# untranslated: named here so that makemessages keeps core's translation of it.
+# Django's own messages that a person can meet in a form or the API and that its Vietnamese
+# catalogue leaves untranslated: named here so that makemessages keeps core's translations.
 NUL_MESSAGE = gettext_noop("Null characters are not allowed.")
+DJANGO_UNTRANSLATED = (
+    NUL_MESSAGE,
+    gettext_noop("Enter a valid UUID."),
+    gettext_noop("Enter a valid JSON."),
+    gettext_noop("Enter a complete value."),
+    gettext_noop("Enter a valid duration."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+    gettext_noop(
+        "File extension “%(extension)s” is not allowed. Allowed extensions are: "
+        "%(allowed_extensions)s."
+    ),
+    gettext_noop("That page number is not an integer"),
+    gettext_noop("That page number is less than 1"),
+    gettext_noop("That page contains no results"),
+)

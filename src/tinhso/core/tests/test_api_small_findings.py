@@ -54,3 +54,14 @@ def test_a_nul_character_is_refused_in_vietnamese(world):
     assert response.status_code == 400
     messages = response.json()["error"]["fields"]["username"]
     assert messages == ["Không được phép có ký tự rỗng (NUL)."]
+
+
+def test_djangos_untranslated_messages_are_in_vietnamese():
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from tinhso.core.validators import DJANGO_UNTRANSLATED
+
+    with translation.override("vi"):
+        untranslated = [msgid for msgid in DJANGO_UNTRANSLATED if gettext(msgid) == msgid]
+    assert untranslated == []
