@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.lockout import lockout_message, lockout_seconds
 from tinhso.accounts.models import User
+from tinhso.accounts.selectors import email_canonical
 from tinhso.core.validators import (
     normalise_id_number,
     normalise_phone,
@@ -33,6 +34,18 @@ def _passwords_match(form: forms.Form, data: dict) -> bool:
         form.add_error("password2", _("The two passwords do not match."))
         return False
     return True
+
+
+def _plain_email(address: str) -> str:
+    """``address`` trimmed; refused when it holds characters that only look like others
+    (fullwidth letters, ``ſ``, the Kelvin sign: NFKC changes them), which would otherwise name
+    another person's address (``accounts.selectors.email_canonical``)."""
+    address = address.strip()
+    if address and not email_canonical(address):
+        raise forms.ValidationError(
+            _("Type the e-mail address with ordinary letters."), code="lookalike"
+        )
+    return address
 
 
 class RegisterForm(forms.Form):
@@ -76,7 +89,7 @@ class RegisterForm(forms.Form):
         return normalise_id_number(self.cleaned_data["national_id"])
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip()
+        return _plain_email(self.cleaned_data["email"])
 
     def clean(self):
         data = super().clean()
@@ -168,7 +181,7 @@ class PasswordResetRequestForm(forms.Form):
         login = self.cleaned_data["login"].strip()
         if "@" in login:
             forms.EmailField().clean(login)
-            return login
+            return _plain_email(login)
         validate_phone(login)
         return normalise_phone(login)
 

@@ -1,4 +1,7 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -46,6 +49,10 @@ class User(AbstractUser):
         # "+84912345678" → "0912345678"; e-mail domains are case-insensitive.
         super().clean()
         self.phone = normalise_phone(self.phone)
+        if self.email and unicodedata.normalize("NFKC", self.email) != self.email:
+            raise ValidationError(
+                {"email": _("Type the e-mail address with ordinary letters.")}, code="lookalike"
+            )
 
     @property
     def display_name(self) -> str:

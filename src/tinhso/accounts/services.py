@@ -251,7 +251,9 @@ def password_reset_start(*, address: str, language: str = "vi") -> VerificationC
     if user is not None:
         _send(
             event="account.password_reset_code",
-            address=address,
+            # The account's own address as it is stored, never the one typed: a look-alike
+            # that matched must not receive the code.
+            address=user.email if "@" in address else user.phone,
             context={"code": code, "minutes": settings.ACCOUNT_CODE_MINUTES},
             row=row,
             language=language,
