@@ -22,7 +22,7 @@ demo: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo
-	PORT=$(PORT) scripts/serve.sh
+	DEMO_MODE=1 PORT=$(PORT) scripts/serve.sh
 
 test: install
 	scripts/system-deps.sh --browser

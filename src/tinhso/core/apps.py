@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from tinhso.core import checks  # noqa: F401  (registers the system checks)
+
         post_migrate.connect(cache_table_ensure, sender=self)
 
 
