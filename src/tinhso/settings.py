@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "tinhso.accounts.middleware.OfficerIdleTimeoutMiddleware",
     "tinhso.accounts.middleware.SecondFactorMiddleware",
+    # Sets the device cookie of a completed sign-in (accounts.lockout, OWASP device cookies).
+    "tinhso.accounts.middleware.DeviceCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "tinhso.core.middleware.PrivateNoStoreMiddleware",
@@ -373,6 +375,13 @@ PROVINCE_PLACE = env_str("PROVINCE_PLACE", "")
 SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", 5)
 SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 20)
 SIGNIN_COOLOFF_MINUTES = env_int("SIGNIN_COOLOFF_MINUTES", 15)
+# Failed sign-ins allowed per account in 24 hours; beyond, it stays locked for the rest of them
+# (except for device cookies; a password reset unlocks it).
+SIGNIN_DAILY_FAILURES = env_int("SIGNIN_DAILY_FAILURES", 20)
+# Device cookies (OWASP): a browser that signed in to an account before is not subject to that
+# account's or its address's lock, for this many days, until it fails this many times in a day.
+SIGNIN_DEVICE_COOKIE_DAYS = env_int("SIGNIN_DEVICE_COOKIE_DAYS", 365)
+SIGNIN_DEVICE_FAILURES = env_int("SIGNIN_DEVICE_FAILURES", 10)
 AXES_HANDLER = "tinhso.accounts.lockout.AxesHandler"  # the database: shared by every process
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = SIGNIN_FAILURES_PER_ACCOUNT  # the address's limit is scaled to it
@@ -382,6 +391,7 @@ AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "tinhso.accounts.lockout.account_key"
 AXES_CLIENT_IP_CALLABLE = "tinhso.accounts.lockout.client_ip_or_none"
 AXES_LOCKOUT_CALLABLE = "tinhso.accounts.lockout.lockout_response"
+AXES_WHITELIST_CALLABLE = "tinhso.accounts.lockout.device_trusted"
 # Axes keeps failed attempts (without the typed login: see account_key) but no log of every
 # successful sign-in, and masks these form fields in what it keeps and logs.
 AXES_DISABLE_ACCESS_LOG = True

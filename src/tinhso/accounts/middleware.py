@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 
+from tinhso.accounts.lockout import device_cookie_set
 from tinhso.accounts.otp import (
     idle_timeout_seconds,
     second_factor_required,
@@ -119,3 +120,17 @@ class OfficerIdleTimeoutMiddleware:
         messages.info(request, message)
         login_url = reverse(settings.LOGIN_URL)
         return redirect(f"{login_url}?{urlencode({'next': came_from})}" if came_from else login_url)
+
+
+class DeviceCookieMiddleware:
+    """Sets the device cookie a completed sign-in asked for (``accounts.lockout``): every way
+    in through a page ends in ``services.sign_in_complete`` or the second-factor step, which
+    returns a URL, not a response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        device_cookie_set(request, response)
+        return response

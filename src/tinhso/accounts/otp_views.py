@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from tinhso.accounts import otp
+from tinhso.accounts.lockout import device_cookie_remember, lockout_message, signin_locked_seconds
 from tinhso.accounts.views import _next_url
 
 
@@ -64,6 +65,22 @@ def _wrong_code(request, form) -> bool:
     return failures >= settings.OTP_MAX_FAILURES
 
 
+def _verified(request, device):
+    """The code was right: the session is verified and the sign-in complete (device cookie)."""
+    otp.otp_session_verify(request, device)
+    device_cookie_remember(request, request.user)
+
+
+def _locked(request, form) -> int:
+    """Seconds the account is locked for this request (no device cookie vouches for it), with
+    the error on ``form``; 0 when a code may be tried. A half-signed session opened before the
+    lock gets no more tries than the sign-in page."""
+    seconds = signin_locked_seconds(request, request.user)
+    if seconds:
+        form.add_error("code", lockout_message(seconds))
+    return seconds
+
+
 def _guard(request):
     """The answer for a request that has no business on these pages, or ``None``."""
     if not request.user.is_authenticated:
@@ -87,12 +104,21 @@ def verify(request):
     status = 200
     if request.method == "POST":
         form = CodeForm(request.POST)
+        if seconds := _locked(request, form):
+            response = render(
+                request,
+                "accounts/otp_verify.html",
+                {"form": form, "next": _next_url(request)},
+                status=429,
+            )
+            response["Retry-After"] = str(seconds)
+            return response
         if form.is_valid():
             device = otp.otp_verify(
                 request=request, user=request.user, code=form.cleaned_data["code"]
             )
             if device is not None:
-                otp.otp_session_verify(request, device)
+                _verified(request, device)
                 return _done(request)
             if _wrong_code(request, form):
                 return _too_many(request)
@@ -119,13 +145,15 @@ def enrol(request):
     status = 200
     if request.method == "POST":
         form = CodeForm(request.POST)
-        if form.is_valid():
+        if _locked(request, form):
+            status = 429
+        elif form.is_valid():
             enrolled = otp.totp_enrol_confirm(
                 request=request, user=user, device=device, code=form.cleaned_data["code"]
             )
             if enrolled is not None:
                 device, codes = enrolled
-                otp.otp_session_verify(request, device)
+                _verified(request, device)
                 messages.warning(
                     request,
                     _(
@@ -143,7 +171,9 @@ def enrol(request):
                 )
             if _wrong_code(request, form):
                 return _too_many(request)
-        status = 400
+            status = 400
+        else:
+            status = 400
     else:
         form = CodeForm()
     context = {

@@ -33,7 +33,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tinhso.accounts.lockout import lockout_reset
+from tinhso.accounts.lockout import device_cookie_remember, lockout_reset
 from tinhso.accounts.models import User, VerificationCode
 from tinhso.accounts.otp import second_factor_step
 from tinhso.accounts.selectors import user_with_address
@@ -56,11 +56,13 @@ def sign_in_complete(request: HttpRequest, user: User, *, next_url: str = "") ->
     """Start the session of ``user``, whose password (or code) was checked; returns where to
     go next: the second factor's step for officers and administrators (``accounts.otp``), else
     ``next_url`` or the home page. Every way in through a page ends here: the sign-in page (and
-    so the admin's), a confirmed registration, a password reset."""
+    so the admin's), a confirmed registration, a password reset. A complete sign-in leaves a
+    device cookie (``accounts.lockout``; officers' after their code, ``otp_views``)."""
     auth_login(request, user, backend=PASSWORD_BACKEND)
     second_step = second_factor_step(request, next_url)
     if second_step is not None:
-        return str(second_step["Location"])
+        return str(second_step["Location"])  # the device cookie comes after the code
+    device_cookie_remember(request, user)
     return next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 

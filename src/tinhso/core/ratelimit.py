@@ -21,6 +21,7 @@ key, so a key made from a phone number or an e-mail address keeps no personal da
 from __future__ import annotations
 
 import functools
+import ipaddress
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +38,23 @@ def rate_limit_hit(request: HttpRequest, *, group: str, rate: str, key: Key = "i
     if usage is None or not usage["should_limit"]:
         return 0
     return max(1, int(usage["time_left"]))
+
+
+def client_network(request: HttpRequest) -> str:
+    """What a per-address limit counts: the client's IPv4 address, or for IPv6 the first
+    address of its /64 (``"2001:db8:1:2::"``), since one host commonly holds a whole /64;
+    ``""`` when there is no address. django-ratelimit's ``"ip"`` key groups the same way
+    (``RATELIMIT_IPV6_MASK = 64``)."""
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
 
 
 def client_ip(request: HttpRequest) -> str:
