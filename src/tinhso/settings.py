@@ -346,6 +346,10 @@ PORTAL_WRITE_RATE_LIMIT = env_str("PORTAL_WRITE_RATE_LIMIT", "10/m")
 # e-mail address (taken or not: the answer must not tell).
 ACCOUNT_REQUEST_RATE_LIMIT = env_str("ACCOUNT_REQUEST_RATE_LIMIT", "20/10m")
 ACCOUNT_CODE_RATE_LIMIT = env_str("ACCOUNT_CODE_RATE_LIMIT", "3/15m")
+# Messages with a code (or "someone tried to register") per day: to one phone or e-mail, and to
+# one account on all its channels together (5 reset codes of 5 tries: 25 guesses a day).
+ACCOUNT_CODES_PER_DESTINATION = env_str("ACCOUNT_CODES_PER_DESTINATION", "10/d")
+ACCOUNT_CODES_PER_ACCOUNT = env_str("ACCOUNT_CODES_PER_ACCOUNT", "5/d")
 # A code sent by SMS or e-mail (registration, new password): minutes valid, wrong tries allowed.
 ACCOUNT_CODE_MINUTES = env_int("ACCOUNT_CODE_MINUTES", 15)
 ACCOUNT_CODE_ATTEMPTS = env_int("ACCOUNT_CODE_ATTEMPTS", 5)

@@ -33,13 +33,15 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tinhso.accounts import tasks
 from tinhso.accounts.lockout import device_cookie_remember, lockout_reset
 from tinhso.accounts.models import User, VerificationCode
 from tinhso.accounts.otp import second_factor_step
-from tinhso.accounts.selectors import user_with_address
+from tinhso.accounts.selectors import login_canonical, user_with_address
 from tinhso.accounts.signals import account_message
 from tinhso.core.audit import audit_log_write
 from tinhso.core.events import emit_after_commit
+from tinhso.core.ratelimit import rate_limit_count
 from tinhso.core.validators import normalise_phone
 
 # The backend that checked the password (the limiter before it checks none).
@@ -69,22 +71,6 @@ def sign_in_complete(request: HttpRequest, user: User, *, next_url: str = "") ->
 # --- codes -------------------------------------------------------------------------------------
 def _code_hash(code: str) -> str:
     return salted_hmac(_CODE_SALT, code, algorithm="sha256").hexdigest()
-
-
-def _code_issue(
-    *, purpose: str, user: User | None = None, data: dict[str, Any] | None = None
-) -> tuple[VerificationCode, str]:
-    now = timezone.now()
-    VerificationCode.objects.filter(expires_at__lt=now).delete()
-    code = f"{secrets.randbelow(10**6):06d}"
-    row = VerificationCode.objects.create(
-        purpose=purpose,
-        user=user,
-        code_hash=_code_hash(code),
-        data=data or {},
-        expires_at=now + dt.timedelta(minutes=settings.ACCOUNT_CODE_MINUTES),
-    )
-    return row, code
 
 
 def _code_check(*, code_id: int, purpose: str, code: str) -> VerificationCode:
@@ -154,7 +140,33 @@ def code_destination(*, phone: str, email: str) -> str:
 
 
 # --- registration ------------------------------------------------------------------------------
-@transaction.atomic
+def _unsent_hash() -> str:
+    """The hash of a code nobody is sent: what a row holds until its code goes out."""
+    return _code_hash(secrets.token_hex(16))
+
+
+def _message_allowed(*, address: str, user: User | None) -> bool:
+    """Count one message about a code to ``address`` (and to ``user``'s account, all its
+    channels together); ``False`` when a daily cap is reached, then nothing is sent:
+    ``ACCOUNT_CODES_PER_DESTINATION`` per phone or e-mail, ``ACCOUNT_CODES_PER_ACCOUNT`` per
+    account (codes and "someone tried to register" notices alike)."""
+    allowed = not rate_limit_count(
+        group="account-code-day",
+        value=login_canonical(address),
+        rate=settings.ACCOUNT_CODES_PER_DESTINATION,
+    )
+    if user is not None:
+        allowed = (
+            not rate_limit_count(
+                group="account-code-account",
+                value=f"user:{user.pk}",
+                rate=settings.ACCOUNT_CODES_PER_ACCOUNT,
+            )
+            and allowed
+        )
+    return allowed
+
+
 def signup_start(
     *,
     full_name: str,
@@ -164,34 +176,57 @@ def signup_start(
     password: str,
     language: str = "vi",
 ) -> VerificationCode:
-    """Begin a registration: keep what was typed (the password hashed) and send a code to the
-    phone, or to the e-mail when there is no phone. When the phone or the e-mail already has
-    an account, no code is sent: the account's owner is told by a message on that address
-    instead ("someone tried to register; if it was you, sign in or reset your password"). The
-    answer is the same row either way: the caller cannot tell, and must not.
+    """Begin a registration: keep what was typed (the password hashed) and hand the sending to
+    a background task (``signup_deliver``): the request does the same work whether or not the
+    phone or e-mail has an account, and the caller cannot tell, and must not.
     Raises nothing; validation is the form's."""
     phone, email = normalise_phone(phone), email.strip()
-    row, code = _code_issue(
-        purpose=VerificationCode.Purpose.SIGNUP,
-        data={
-            "full_name": full_name.strip(),
-            "phone": phone,
-            "email": email,
-            "national_id": national_id,
-            "password": make_password(password),
-            "language": language,
-        },
-    )
+    with transaction.atomic():
+        now = timezone.now()
+        VerificationCode.objects.filter(expires_at__lt=now).delete()
+        row = VerificationCode.objects.create(
+            purpose=VerificationCode.Purpose.SIGNUP,
+            code_hash=_unsent_hash(),
+            data={
+                "full_name": full_name.strip(),
+                "phone": phone,
+                "email": email,
+                "national_id": national_id,
+                "password": make_password(password),
+                "language": language,
+            },
+            expires_at=now + dt.timedelta(minutes=settings.ACCOUNT_CODE_MINUTES),
+        )
+        transaction.on_commit(lambda: tasks.signup_deliver.enqueue(code_id=row.pk))
+    return row
+
+
+def signup_deliver(*, code_id: int) -> None:
+    """The background half of ``signup_start``: send the code to the phone, or to the e-mail
+    when there is no phone. When the phone or the e-mail already has an account, no code is
+    sent: the account's owner is told on that address instead ("someone tried to register; if
+    it was you, sign in or reset your password"). Every message counts against the daily caps
+    of its address and account (``_message_allowed``). Raises nothing."""
+    row = VerificationCode.objects.filter(
+        pk=code_id, purpose=VerificationCode.Purpose.SIGNUP
+    ).first()
+    if row is None:
+        return
+    data, language = row.data, row.data.get("language", "vi")
+    phone, email = data.get("phone", ""), data.get("email", "")
     taken = False
     for address in (phone, email):
         owner = user_with_address(address) if address else None
         if owner is None:
             continue
         taken = True
+        # The owner's own address as the account has it.
+        own = owner.email if "@" in address else owner.phone
+        if not _message_allowed(address=own, user=owner):
+            continue
         _send(
             event="account.signup_taken",
-            # The owner's own address as the account has it.
-            address=owner.email if "@" in address else owner.phone,
+            address=own,
             context={
                 "login_url": _site_link("accounts:login"),
                 "reset_url": _site_link("accounts:password_reset"),
@@ -199,15 +234,18 @@ def signup_start(
             row=row,
             language=language,
         )
-    if not taken:
-        _send(
-            event="account.signup_code",
-            address=code_destination(phone=phone, email=email),
-            context={"code": code, "minutes": settings.ACCOUNT_CODE_MINUTES},
-            row=row,
-            language=language,
-        )
-    return row
+    destination = code_destination(phone=phone, email=email)
+    if taken or not _message_allowed(address=destination, user=None):
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    VerificationCode.objects.filter(pk=row.pk).update(code_hash=_code_hash(code))
+    _send(
+        event="account.signup_code",
+        address=destination,
+        context={"code": code, "minutes": settings.ACCOUNT_CODE_MINUTES},
+        row=row,
+        language=language,
+    )
 
 
 def signup_confirm(*, code_id: int, code: str) -> User:
@@ -238,29 +276,56 @@ def signup_confirm(*, code_id: int, code: str) -> User:
 
 
 # --- password reset ----------------------------------------------------------------------------
-@transaction.atomic
 def password_reset_start(*, address: str, language: str = "vi") -> VerificationCode:
-    """Send a code to set a new password to ``address`` (a phone in any notation, or an
-    e-mail), when an active account has it; for any other address nothing is sent, and the
-    row returned is the same kind, so the caller answers the same."""
+    """Begin a reset for ``address`` (a phone in any notation, or an e-mail): a row that the
+    next page takes the code for, and a background task (``password_reset_deliver``) that
+    looks the account up and sends. The request does the same work for any address, so
+    neither its answer nor its time tells whether an account has it."""
     address = normalise_phone(address) if "@" not in address else address.strip()
-    user = user_with_address(address)
+    with transaction.atomic():
+        now = timezone.now()
+        VerificationCode.objects.filter(expires_at__lt=now).delete()
+        row = VerificationCode.objects.create(
+            purpose=VerificationCode.Purpose.PASSWORD_RESET,
+            code_hash=_unsent_hash(),
+            data={"language": language, "login": address},
+            expires_at=now + dt.timedelta(minutes=settings.ACCOUNT_CODE_MINUTES),
+        )
+        transaction.on_commit(lambda: tasks.password_reset_deliver.enqueue(code_id=row.pk))
+    return row
+
+
+def password_reset_deliver(*, code_id: int) -> None:
+    """The background half of ``password_reset_start``: when an active account has the
+    address typed, a new code goes to that account's own stored phone or e-mail (never the
+    text typed), within the daily caps of the address and the account (``_message_allowed``,
+    all channels together); otherwise nothing is sent and the row's code stays unknown to
+    anyone. The typed address is forgotten either way. Raises nothing."""
+    row = VerificationCode.objects.filter(
+        pk=code_id, purpose=VerificationCode.Purpose.PASSWORD_RESET
+    ).first()
+    if row is None:
+        return
+    data = dict(row.data)
+    address = data.pop("login", "")
+    user = user_with_address(address) if address else None
     if user is not None and not user.is_active:
         user = None
-    row, code = _code_issue(
-        purpose=VerificationCode.Purpose.PASSWORD_RESET, user=user, data={"language": language}
+    own = "" if user is None else (user.email if "@" in address else user.phone)
+    if user is None or not own or not _message_allowed(address=own, user=user):
+        VerificationCode.objects.filter(pk=row.pk).update(data=data)
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    VerificationCode.objects.filter(pk=row.pk).update(
+        user=user, code_hash=_code_hash(code), data=data
     )
-    if user is not None:
-        _send(
-            event="account.password_reset_code",
-            # The account's own address as it is stored, never the one typed: a look-alike
-            # that matched must not receive the code.
-            address=user.email if "@" in address else user.phone,
-            context={"code": code, "minutes": settings.ACCOUNT_CODE_MINUTES},
-            row=row,
-            language=language,
-        )
-    return row
+    _send(
+        event="account.password_reset_code",
+        address=own,
+        context={"code": code, "minutes": settings.ACCOUNT_CODE_MINUTES},
+        row=row,
+        language=data.get("language", "vi"),
+    )
 
 
 def password_reset_complete(*, code_id: int, code: str, password: str) -> User:

@@ -9,6 +9,8 @@ the pending code's id and the masked address it went to stay in the session.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -82,20 +84,31 @@ def _too_many(request, template: str, context: dict, wait: int, message: str):
     return response
 
 
-def _request_limited(request, destination: str) -> tuple[int, str]:
-    """Registrations and reset requests: per client address, and codes per phone or e-mail
-    (no one can flood a stranger's phone). The same for a taken and a free address."""
+def _address_key(address: str, group: str, request) -> str:
+    return login_canonical(address)
+
+
+def _request_limited(request, *addresses: str) -> tuple[int, str]:
+    """Registrations and reset requests: per client address, and per phone or e-mail typed,
+    every one that may receive a message (no one can flood a stranger's phone, nor send a
+    victim's e-mail "someone tried to register" notices behind a fresh phone). The same for a
+    taken and a free address: no account is looked up here (daily caps per account are the
+    background task's, ``services._message_allowed``)."""
     wait = rate_limit_hit(
         request, group="account-request", rate=settings.ACCOUNT_REQUEST_RATE_LIMIT
     )
     if wait:
         return wait, _("Too many attempts from your connection. Please wait a few minutes.")
-    wait = rate_limit_hit(
-        request,
-        group="account-code",
-        rate=settings.ACCOUNT_CODE_RATE_LIMIT,
-        key=lambda group, request: login_canonical(destination),
-    )
+    for address in filter(None, addresses):
+        wait = max(
+            wait,
+            rate_limit_hit(
+                request,
+                group="account-code",
+                rate=settings.ACCOUNT_CODE_RATE_LIMIT,
+                key=functools.partial(_address_key, address),
+            ),
+        )
     if wait:
         return wait, _(
             "Several codes were sent to this phone number or e-mail address a moment ago. "
@@ -134,7 +147,7 @@ def register(request):
         if form.is_valid():
             data = form.cleaned_data
             destination = services.code_destination(phone=data["phone"], email=data["email"])
-            wait, message = _request_limited(request, destination)
+            wait, message = _request_limited(request, data["phone"], data["email"])
             if wait:
                 return _too_many(request, "accounts/register.html", context, wait, message)
             row = services.signup_start(

@@ -40,6 +40,17 @@ def rate_limit_hit(request: HttpRequest, *, group: str, rate: str, key: Key = "i
     return max(1, int(usage["time_left"]))
 
 
+def rate_limit_count(*, group: str, value: str, rate: str) -> int:
+    """``rate_limit_hit`` outside a request (a background task): count one hit of ``value`` in
+    ``group``; 0 while within ``rate``, else the seconds until the window ends."""
+    usage = get_usage(
+        None, group=group, key=lambda group, request: value, rate=rate, increment=True
+    )
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(1, int(usage["time_left"]))
+
+
 def client_network(request: HttpRequest) -> str:
     """What a per-address limit counts: the client's IPv4 address, or for IPv6 the first
     address of its /64 (``"2001:db8:1:2::"``), since one host commonly holds a whole /64;
