@@ -88,7 +88,8 @@ def ask_for_a_code(page) -> None:
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_the_main_pages_meet_wcag_21_aa(page, live_server, world, viewport):
+def test_the_main_pages_meet_wcag_21_aa(page, live_server, world, viewport, settings):
+    settings.NOTIFY_DEMO_IN_PAGE = True  # the code pages as `make demo` shows them (DEMO_MODE)
     page.set_viewport_size(viewport)
     late = apologised(world)
     new = submit_online(world)
