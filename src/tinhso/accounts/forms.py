@@ -4,6 +4,7 @@ set a new password with a code."""
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.accounts.lockout import lockout_message, lockout_seconds
 from tinhso.accounts.models import User
@@ -149,7 +150,7 @@ class LoginForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"),
+        label=pgettext_lazy("one-time code", "Code"),
         max_length=12,
         help_text=_("The 6 digits we sent you."),
         widget=forms.TextInput(

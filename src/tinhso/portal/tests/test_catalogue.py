@@ -168,3 +168,10 @@ def test_committed_icons_have_their_sizes():
         with Image.open(OUT / f"icon-{size}.png") as image:
             assert image.size == (size, size)
             assert image.format == "PNG"
+
+
+def test_the_procedure_code_is_not_called_a_verification_code(client, world):
+    """The sign-in's one-time "Code" has its own context: the catalogue's "Code" stays "Mã"."""
+    body = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f"Mã {world.procedure.code}" in body
+    assert "Mã xác thực" not in body
