@@ -148,26 +148,36 @@ class LoginForm(forms.Form):
         return data
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
+def _code_field(*, help_text, max_length: int, **attrs) -> forms.CharField:
+    """A one-time code field: numeric keyboard, offered by the phone from the message it got."""
+    return forms.CharField(
         label=pgettext_lazy("one-time code", "Code"),
-        max_length=12,
-        help_text=_("The 6 digits we sent you."),
+        max_length=max_length,
+        help_text=help_text,
         widget=forms.TextInput(
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
                 "autofocus": True,
-                "pattern": "[0-9 ]*",
+                "spellcheck": "false",
+                **attrs,
             }
         ),
     )
 
-    def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split())
-        if not (code.isascii() and code.isdigit() and len(code) == 6):
-            raise forms.ValidationError(_("Enter the 6 digits of the code."), code="invalid")
-        return code
+
+class CodeForm(forms.Form):
+    """A code we sent by SMS or e-mail (registration, password reset)."""
+
+    code = _code_field(help_text=_("The 6 digits we sent you."), max_length=12, pattern="[0-9 ]*")
+
+
+class AuthenticatorCodeForm(forms.Form):
+    """The code of an officer's authenticator app, or one of their backup codes (letters too)."""
+
+    code = _code_field(
+        help_text=_("The six digits your authenticator app shows now."), max_length=20
+    )
 
 
 class PasswordResetRequestForm(forms.Form):

@@ -1,36 +1,20 @@
 """The second sign-in step for officers and administrators: the code, and enrolment the first
 time (``tinhso.accounts.otp`` holds the logic)."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from tinhso.accounts import otp
+from tinhso.accounts.forms import AuthenticatorCodeForm
 from tinhso.accounts.lockout import device_cookie_remember, lockout_message, signin_locked_seconds
 from tinhso.accounts.views import _next_url
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=pgettext_lazy("one-time code", "Code"),
-        max_length=20,
-        help_text=gettext_lazy("The six digits your authenticator app shows now."),
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autofocus": True,
-                "spellcheck": "false",
-            }
-        ),
-    )
 
 
 def _done(request):
@@ -103,7 +87,7 @@ def verify(request):
         return redirect(otp.second_factor_url(request.user, _next_url(request)))
     status = 200
     if request.method == "POST":
-        form = CodeForm(request.POST)
+        form = AuthenticatorCodeForm(request.POST)
         if seconds := _locked(request, form):
             response = render(
                 request,
@@ -124,7 +108,7 @@ def verify(request):
                 return _too_many(request)
         status = 400
     else:
-        form = CodeForm()
+        form = AuthenticatorCodeForm()
     context = {"form": form, "next": _next_url(request)}
     return render(request, "accounts/otp_verify.html", context, status=status)
 
@@ -144,7 +128,7 @@ def enrol(request):
     device = otp.totp_enrol_device(request)
     status = 200
     if request.method == "POST":
-        form = CodeForm(request.POST)
+        form = AuthenticatorCodeForm(request.POST)
         if _locked(request, form):
             status = 429
         elif form.is_valid():
@@ -175,7 +159,7 @@ def enrol(request):
         else:
             status = 400
     else:
-        form = CodeForm()
+        form = AuthenticatorCodeForm()
     context = {
         "form": form,
         "next": _next_url(request),
