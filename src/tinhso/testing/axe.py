@@ -21,6 +21,9 @@ def axe_violations(page) -> list[dict]:
     """The violations axe-core finds in the page as it is now (open ``<details>`` included)."""
     if not AXE_JS.exists():
         raise AssertionError(f"{AXE_JS} is missing: run scripts/system-deps.sh --browser")
+    # A click that navigates returns before the new page exists: wait until one has loaded.
+    page.wait_for_load_state()
+    page.wait_for_function("document.readyState === 'complete'")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol: the site's Content-Security-Policy forbids
         # inline scripts, so a <script> tag with axe's source would be refused (as it should).

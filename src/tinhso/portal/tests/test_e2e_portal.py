@@ -25,8 +25,10 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
-# Every visible form control has a label, and nothing is wider than a small phone.
+# Every visible form control has a label, and nothing is wider than a small phone. A page
+# still being replaced after a click answers null, and wait_for_function asks again.
 CHECK_PAGE = """() => {
+  if (document.readyState !== "complete" || !document.documentElement) return null;
   const unlabelled = [...document.querySelectorAll("input, select, textarea")]
     .filter((el) => el.type !== "hidden" && (!el.labels || el.labels.length === 0))
     .map((el) => el.name || el.id);
@@ -35,7 +37,8 @@ CHECK_PAGE = """() => {
 
 
 def check_page(page) -> None:
-    result = page.evaluate(CHECK_PAGE)
+    page.wait_for_load_state()
+    result = page.wait_for_function(CHECK_PAGE).json_value()
     assert result == {"unlabelled": [], "overflow": False}, page.url
 
 
