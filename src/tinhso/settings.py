@@ -41,12 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "tinhso.core.apps_thirdparty.AuthenticatorConfig",  # django_otp.plugins.otp_totp
+    "tinhso.core.apps_thirdparty.BackupCodesConfig",  # django_otp.plugins.otp_static
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from here, not from a CDN
     "django_tasks",
-    "django_tasks_db",
+    "tinhso.core.apps_thirdparty.TasksDatabaseConfig",  # django_tasks_db
     "tinhso.core",
     "tinhso.scheduler",
     "tinhso.accounts",
@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "tinhso.portal",
     "tinhso.office",
     "tinhso.demo",
-    "axes",  # the sign-in limiter (accounts.lockout); last, as its documentation asks
+    "tinhso.core.apps_thirdparty.AxesConfig",  # axes, the sign-in limiter (accounts.lockout); last, as its documentation asks
 ]
 
 MIDDLEWARE = [

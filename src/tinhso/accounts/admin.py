@@ -7,8 +7,10 @@ from django.core.validators import MaxValueValidator
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tinhso.accounts.models import ApiToken, User
+from tinhso.accounts.models import ApiToken, AuthenticatorApp, BackupCodeSet, User
 from tinhso.accounts.scopes import scope_choices
 from tinhso.accounts.tokens import token_issue, token_max_days, token_revoke
 from tinhso.core.validators import normalise_phone, validate_phone
@@ -146,3 +148,56 @@ class ApiTokenAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+# django-otp registers its devices with English labels and every field editable (the secret key
+# included). The admin shows them as the proxies below instead: who has enrolled, when the
+# device was last used, and deleting one resets it (the owner enrols again at the next sign-in
+# and loses their API tokens: ``tokens.revoke_tokens_on_authenticator_reset``).
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
+
+
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ("owner", "device_name", "is_confirmed", "created", "last_used")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name", "user__email")
+    fields = ("owner", "device_name", "is_confirmed", "created", "last_used")
+    readonly_fields = fields
+
+    @admin.display(description=_("owner"), ordering="user__username")
+    def owner(self, obj):
+        return obj.user
+
+    @admin.display(description=_("name"))
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description=_("confirmed"), boolean=True)
+    def is_confirmed(self, obj):
+        return obj.confirmed
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, obj):
+        return obj.last_used_at
+
+    def has_add_permission(self, request):
+        return False  # a person enrols their own authenticator, after signing in
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(DeviceAdmin):
+    pass
+
+
+@admin.register(BackupCodeSet)
+class BackupCodeSetAdmin(DeviceAdmin):
+    pass

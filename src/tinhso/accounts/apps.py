@@ -12,13 +12,16 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_delete
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
+        from tinhso.accounts.models import AuthenticatorApp
         from tinhso.accounts.tokens import revoke_tokens_on_authenticator_reset
 
-        post_delete.connect(
-            revoke_tokens_on_authenticator_reset,
-            sender=TOTPDevice,
-            dispatch_uid="accounts.revoke_tokens_on_authenticator_reset",
-        )
+        # Deleting through the admin's proxy sends the signal with the proxy as its sender.
+        for sender in (TOTPDevice, AuthenticatorApp):
+            post_delete.connect(
+                revoke_tokens_on_authenticator_reset,
+                sender=sender,
+                dispatch_uid=f"accounts.revoke_tokens_on_authenticator_reset.{sender.__name__}",
+            )
 
 
 class AdminConfig(admin_apps.AdminConfig):

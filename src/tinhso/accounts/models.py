@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tinhso.core.validators import normalise_phone, validate_personal_id, validate_phone
 
@@ -157,3 +159,22 @@ class VerificationCode(models.Model):
 
     def __str__(self):
         return f"{self.purpose} #{self.pk}"
+
+
+class AuthenticatorApp(TOTPDevice):
+    """django-otp's TOTP device under the name officers know it by, for the admin: an
+    administrator sees who has enrolled and resets (deletes) a lost authenticator."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+
+class BackupCodeSet(StaticDevice):
+    """django-otp's static device: the ten single-use backup codes given at enrolment."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("backup codes")
+        verbose_name_plural = _("backup codes")

@@ -97,7 +97,7 @@ def test_an_unverified_administrator_session_is_refused_by_the_admin(client, wor
     admin = UserFactory(is_staff=True, is_superuser=True)
     otp_device(admin)
     client.force_login(admin, otp_verified=False)
-    for url in ["/admin/", "/admin/accounts/apitoken/", "/admin/otp_totp/totpdevice/"]:
+    for url in ["/admin/", "/admin/accounts/apitoken/", "/admin/accounts/authenticatorapp/"]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(VERIFY), url
     client.force_login(admin)
@@ -298,15 +298,15 @@ def test_an_administrator_resets_an_authenticator_without_seeing_its_key(client,
     codes = backup_codes_renew(user=world.clerk)
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
-    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    page = client.get(f"/admin/accounts/authenticatorapp/{device.pk}/change/").content.decode()
     assert device.key not in page and totp_secret_text(device) not in page
-    assert "config" not in client.get("/admin/otp_totp/totpdevice/").content.decode()
+    assert "config" not in client.get("/admin/accounts/authenticatorapp/").content.decode()
     static = world.clerk.staticdevice_set.get()
     assert (
         codes[0]
-        not in client.get(f"/admin/otp_static/staticdevice/{static.pk}/change/").content.decode()
+        not in client.get(f"/admin/accounts/backupcodeset/{static.pk}/change/").content.decode()
     )
-    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    response = client.post(f"/admin/accounts/authenticatorapp/{device.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     # The officer enrols again at the next sign-in.
     officer = APIClient()
