@@ -117,6 +117,8 @@ def test_the_main_pages_meet_wcag_21_aa(page, live_server, world, viewport, sett
     check("/ho-so-cua-toi/")
     check(f"/ho-so-cua-toi/{late.pk}/", open_details)
     check("/tai-khoan/thong-bao/")
+    check("/accounts/tai-khoan/")
+    check("/accounts/tai-khoan/", send_empty)
 
     sign_in(page, live_server, world.clerk)
     check("/office/")

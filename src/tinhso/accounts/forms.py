@@ -3,6 +3,7 @@ set a new password with a code."""
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -205,3 +206,42 @@ class PasswordResetForm(CodeForm):
         data = super().clean()
         _passwords_match(self, data)
         return data
+
+
+class ProfileForm(forms.ModelForm):
+    """What a person may change about themselves without a code: the name they are called by.
+    The phone and e-mail address sign them in, so changing one needs a code sent to the new
+    one: not offered yet (the helpdesk changes them)."""
+
+    class Meta:
+        model = User
+        fields = ["full_name"]
+        labels = {"full_name": _("Full name")}
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Type your full name."), code="required")
+        return name
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the current password checked through ``authenticate()``: a wrong
+    one counts toward the same limit as a wrong sign-in (django-axes), so a borrowed session
+    cannot be used to guess the password without limit."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old = self.cleaned_data["old_password"]
+        checked = authenticate(self.request, username=self.user.get_username(), password=old)
+        if checked is None and getattr(self.request, "axes_locked_out", False):
+            seconds = lockout_seconds(self.request, self.user.get_username())
+            raise forms.ValidationError(lockout_message(seconds), code="locked")
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(
+                _("Your current password is not correct."), code="password_incorrect"
+            )
+        return old

@@ -13,8 +13,11 @@ import functools
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,11 +31,14 @@ from tinhso.accounts import services
 from tinhso.accounts.forms import (
     CodeForm,
     LoginForm,
+    PasswordChangeForm,
     PasswordResetForm,
     PasswordResetRequestForm,
+    ProfileForm,
     RegisterForm,
 )
 from tinhso.accounts.selectors import login_canonical
+from tinhso.core.audit import audit_log_write
 from tinhso.core.outbox import outbox_follow, outbox_forget
 from tinhso.core.privacy import mask_address
 from tinhso.core.ratelimit import rate_limit_hit
@@ -251,6 +257,50 @@ def password_reset_confirm(request):
         title=_("Set a new password"),
         button=_("Save the new password"),
         again="accounts:password_reset",
+    )
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@login_required
+@csrf_protect
+@never_cache
+def account(request):
+    """The person's own account: their name (editable), how they sign in, a new password
+    (the current one is checked as a sign-in is, and a change ends their other sessions and
+    API tokens), and the way to their dossiers, notifications and access tokens."""
+    user = request.user
+    profile = ProfileForm(instance=user, prefix="profile")
+    password = PasswordChangeForm(user, request=request, prefix="password")
+    if request.method == "POST" and "profile-full_name" in request.POST:
+        profile = ProfileForm(request.POST, instance=user, prefix="profile")
+        if profile.is_valid():
+            with transaction.atomic():
+                profile.save()
+                audit_log_write(actor=user, action="account.update", obj=user, fields=["full_name"])
+            messages.success(request, _("Your name has been saved."))
+            return redirect("accounts:account")
+    elif request.method == "POST":
+        password = PasswordChangeForm(user, request.POST, request=request, prefix="password")
+        if password.is_valid():
+            with transaction.atomic():
+                password.save()
+                audit_log_write(actor=user, action="account.password_change", obj=user)
+            update_session_auth_hash(request, user)  # this session stays signed in
+            messages.success(
+                request,
+                _(
+                    "Your password has been changed. Your other sessions and your API access "
+                    "tokens have been ended."
+                ),
+            )
+            return redirect("accounts:account")
+    # A lock answers 429, as the sign-in page does (django-axes keeps a view's own 429).
+    locked = password.is_bound and password.has_error("old_password", code="locked")
+    return render(
+        request,
+        "accounts/account.html",
+        {"profile_form": profile, "password_form": password},
+        status=429 if locked else 200,
     )
 
 
