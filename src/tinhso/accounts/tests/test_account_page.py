@@ -17,9 +17,12 @@ URL = reverse("accounts:account")
 
 def signed_in(user) -> Client:
     client = Client()
-    assert client.post(
-        reverse("accounts:login"), {"login": user.username, "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        client.post(
+            reverse("accounts:login"), {"login": user.username, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     return client
 
 
