@@ -189,4 +189,7 @@ def test_the_second_factor_and_token_pages_meet_wcag_21_aa(page, live_server, wo
         page.locator("#token-create button[type=submit]").click()
     assert page.locator("#issued-key").is_visible()
     check("API tokens with a new key")
+    with page.expect_navigation():
+        page.locator(".token-list a.btn-danger").first.click()
+    check("revoking a token")
     assert not failures, "\n\n".join(failures)

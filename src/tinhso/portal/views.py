@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhso.accounts import tokens as token_services
 from tinhso.accounts.models import ApiToken
@@ -653,20 +653,21 @@ def api_tokens(request):
             status = 400
     else:
         form = ApiTokenForm(second_factor=second_factor)
-    context = {
-        "form": form,
-        "issued": issued,
-        "tokens": token_services.token_list_for_user(request.user),
-        "scopes": SCOPES,
-    }
+    tokens = list(token_services.token_list_for_user(request.user))
+    for token in tokens:  # what each scope lets the software do, in words
+        token.scope_labels = [SCOPES.get(scope, scope) for scope in token.scopes or []]
+    context = {"form": form, "issued": issued, "tokens": tokens, "scopes": SCOPES}
     return render(request, "portal/api_tokens.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @write_limited
 def api_token_revoke(request, pk: int):
+    """GET asks to confirm (what stops working), POST revokes: only the person's own tokens."""
     token = get_object_or_404(token_services.token_list_for_user(request.user), pk=pk)
+    if request.method == "GET":
+        return render(request, "portal/api_token_revoke.html", {"token": token})
     token_services.token_revoke(token=token, actor=request.user, reason=ApiToken.Revoked.OWNER)
     messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
     return redirect("portal:api_tokens")

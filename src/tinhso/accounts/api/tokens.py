@@ -56,7 +56,10 @@ class TokenIssuedSerializer(serializers.Serializer):
 
 
 def token_issued(token: ApiToken, key: str) -> dict:
-    return {"token": key, "id": token.pk, "name": token.name, "expires_at": token.expires_at}
+    """The answer that hands out a new key, with ``expires_at`` in the site's time zone
+    (``+07:00``) like every other date the API writes."""
+    issued = {"token": key, "id": token.pk, "name": token.name, "expires_at": token.expires_at}
+    return dict(TokenIssuedSerializer(issued).data)
 
 
 def token_sign_out(request) -> Response:

@@ -58,6 +58,7 @@ def test_the_key_is_shown_once_and_stored_only_as_its_hash(world, settings):
     assert token.prefix == issued["token"][:8] and len(issued["token"]) == 40
     assert not ApiToken.objects.filter(digest=issued["token"]).exists()
     assert token.name == "Ứng dụng điện thoại" and token.kind == ApiToken.Kind.PERSONAL
+    assert issued["expires_at"].endswith("+07:00")  # the site's time, as every API date
     assert token.expires_at - token.created_at == dt.timedelta(days=7)
     listed = with_key(issued["token"]).get("/api/v1/auth/tokens/").json()
     assert [row["id"] for row in listed] == [token.pk]

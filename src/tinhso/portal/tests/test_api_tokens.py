@@ -68,7 +68,13 @@ def test_a_person_revokes_their_token_and_not_anyone_elses(client, world):
     mine, key = token_issue(user=world.citizen, actor=world.citizen, name="Điện thoại")
     theirs, their_key = token_issue(user=world.other_citizen, actor=world.other_citizen, name="x")
     client.force_login(world.citizen)
-    assert client.get(reverse("portal:api_token_revoke", args=[mine.pk])).status_code == 405
+    confirm = client.get(reverse("portal:api_token_revoke", args=[mine.pk]))
+    assert (
+        confirm.status_code == 200
+        and "Thu hồi mã truy cập “Điện thoại”?" in confirm.content.decode()
+    )
+    assert token_for_key(key).revoked_at is None  # asking is not revoking
+    assert client.get(reverse("portal:api_token_revoke", args=[theirs.pk])).status_code == 404
     response = client.post(reverse("portal:api_token_revoke", args=[theirs.pk]))
     assert response.status_code == 404
     assert token_for_key(their_key).revoked_at is None
@@ -99,3 +105,17 @@ def test_an_officer_gives_a_current_code_too(client, world):
     response = client.post(URL, {**data, "otp": totp_next_code(otp_device(world.clerk))})
     assert response.status_code == 200, response.context["form"].errors
     assert token_for_key(response.context["issued"]["key"]).user == world.clerk
+
+
+def test_the_list_says_in_words_what_each_token_may_do(client, world):
+    token_issue(
+        user=world.citizen,
+        actor=world.citizen,
+        name="Kế toán",
+        kind=ApiToken.Kind.INTEGRATION,
+        scopes=["dossiers:read"],
+    )
+    client.force_login(world.citizen)
+    page = client.get(URL).content.decode()
+    listed = page.split('class="token-list"')[1].split("</ul>")[0]
+    assert "Đọc các hồ sơ" in listed and "dossiers:read" not in listed
