@@ -13,8 +13,8 @@ from tinhso.accounts.selectors import email_canonical
 from tinhso.core.validators import (
     normalise_id_number,
     normalise_phone,
+    validate_mobile_phone,
     validate_personal_id,
-    validate_phone,
 )
 
 PASSWORD_HELP = _("At least 8 characters, not only digits, not too common.")
@@ -56,7 +56,7 @@ class RegisterForm(forms.Form):
         label=_("Phone number"),
         max_length=20,  # typed in any notation: "(+84) 912-345-678"
         required=False,
-        validators=[validate_phone],
+        validators=[validate_mobile_phone],  # the code comes by text message
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
@@ -194,7 +194,7 @@ class PasswordResetRequestForm(forms.Form):
         if "@" in login:
             forms.EmailField().clean(login)
             return _plain_email(login)
-        validate_phone(login)
+        validate_mobile_phone(login)  # the code comes by text message
         return normalise_phone(login)
 
 

@@ -81,6 +81,21 @@ def _phone_valid(value: str) -> bool:
     return _phone_canonical(value.strip()) is not None
 
 
+_SMS_KINDS = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+def phone_takes_sms(value: str | None) -> bool:
+    """Whether ``value`` is a valid Vietnamese mobile number, which a text message reaches (a
+    landline such as 0292 3820 000 is a valid phone for a dossier's contact, but takes no SMS)."""
+    canonical = _phone_canonical((value or "").strip())
+    if canonical is None:
+        return False
+    return phonenumbers.number_type(phonenumbers.parse(canonical, "VN")) in _SMS_KINDS
+
+
 @deconstructible
 class PatternValidator:
     """Valid when the normalised value matches; blank values are left to ``required``."""
@@ -123,11 +138,20 @@ _RULES = {
         _("Enter a Vietnamese phone number such as 0912345678."),
         "invalid_phone",
     ),
+    "mobile": (
+        phone_takes_sms,
+        _(
+            "Enter a mobile phone number such as 0912345678: we send codes by text message, "
+            "which a landline cannot receive."
+        ),
+        "invalid_mobile",
+    ),
 }
 
 validate_id_number = PatternValidator("id_number")
 validate_personal_id = PatternValidator("personal_id")
 validate_phone = PatternValidator("phone")
+validate_mobile_phone = PatternValidator("mobile")
 
 
 # Django's own messages that a person can meet in a form or the API and that its Vietnamese

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 
 from tinhso.core.audit import audit_log_write
 from tinhso.core.privacy import mask_address, redact
+from tinhso.core.validators import phone_takes_sms
 from tinhso.notify.channels import ChannelError, Message, channel_for, channels
 from tinhso.notify.constants import PENDING_STATUSES, ChannelKind, DeliveryStatus
 from tinhso.notify.models import ChannelPreference, Delivery, NotificationTemplate
@@ -100,7 +101,9 @@ def notification_send(
     if not template.legally_required and event in (preference.opted_out_events or []):
         logger.info("Recipient opted out of %s: nothing sent.", event)
         return []
-    addresses = {ChannelKind.SMS: phone.strip(), ChannelKind.EMAIL: email.strip()}
+    # A landline is a contact number, but no text message reaches it.
+    sms_to = phone.strip() if phone_takes_sms(phone) else ""
+    addresses = {ChannelKind.SMS: sms_to, ChannelKind.EMAIL: email.strip()}
     known = [kind for kind, address in addresses.items() if address]
     chosen = [kind for kind in known if preference.channel_enabled(kind)]
     if template.legally_required and not chosen:

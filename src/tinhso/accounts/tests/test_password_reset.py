@@ -107,9 +107,10 @@ def test_five_wrong_codes_kill_it(client, world):
 
 
 def test_an_invalid_phone_gets_a_clear_error(client, db):
-    response = _ask(client, "0712 345")
-    assert response.status_code == 200
-    assert "Vui lòng nhập số điện thoại Việt Nam" in response.content.decode()
+    for number in ("0712 345", "0292 3 820 000"):  # not a number; a landline takes no code
+        response = _ask(client, number)
+        assert response.status_code == 200
+        assert "Vui lòng nhập số điện thoại di động" in response.content.decode()
     assert not VerificationCode.objects.exists()
 
 

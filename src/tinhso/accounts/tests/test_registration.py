@@ -187,3 +187,10 @@ def test_no_one_can_flood_a_phone_with_codes(world):
         assert codes == [302, 302, 429]
     assert Delivery.objects.filter(event="account.signup_taken").count() == 2
     assert Delivery.objects.filter(event="account.signup_code").count() == 2
+
+
+def test_a_landline_cannot_register_because_no_code_reaches_it(client, world):
+    response = register(client, phone="0292 3 820 000")
+    assert response.status_code == 200
+    assert "số điện thoại cố định không nhận được" in response.content.decode()
+    assert not Delivery.objects.exists()

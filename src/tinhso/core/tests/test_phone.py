@@ -86,3 +86,26 @@ def test_no_text_crashes_the_normaliser(text):
         assert result == ""
         return
     assert result.startswith("0") and result.isascii() and result.isdigit()
+
+
+@pytest.mark.parametrize(
+    "number, sms",
+    [
+        ("0912345678", True),
+        ("+84 987 654 321", True),
+        ("0292 3 820 000", False),  # a Cần Thơ landline
+        ("024 3825 3536", False),  # a Hà Nội landline
+        ("1900 1234", False),
+        ("", False),
+    ],
+)
+def test_only_a_mobile_number_takes_text_messages(number, sms):
+    from tinhso.core.validators import phone_takes_sms, validate_mobile_phone
+
+    assert phone_takes_sms(number) is sms
+    if sms:
+        validate_mobile_phone(number)
+    elif number:
+        with translation.override("vi"), pytest.raises(ValidationError) as refused:
+            validate_mobile_phone(number)
+        assert "di động" in refused.value.messages[0]

@@ -148,3 +148,14 @@ def test_deeply_nested_json_is_a_bad_report_not_a_server_error(client):
 def test_a_nul_in_a_message_id_is_refused_in_json_not_a_retry(client):
     response = client.get(esms_url(), {"SMSID": "12\x0034", "SendStatus": "5"})
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
+
+
+def test_a_landline_gets_no_text_message_but_the_e_mail_still_goes(world):
+    sent = notification_send(
+        event="dossier.received",
+        phone="0292 3 820 000",
+        email="nguoinop@example.vn",
+        context={"code": "X", "procedure": "Y"},
+    )
+    assert {delivery.channel for delivery in sent} == {"email"}
+    assert not Delivery.objects.filter(address__startswith="0292").exists()
