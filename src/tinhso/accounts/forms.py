@@ -7,7 +7,12 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tinhso.accounts.lockout import lockout_message, lockout_seconds
+from tinhso.accounts.lockout import (
+    failures_left,
+    failures_left_message,
+    lockout_message,
+    lockout_seconds,
+)
 from tinhso.accounts.models import User
 from tinhso.accounts.selectors import email_canonical
 from tinhso.core.validators import (
@@ -142,10 +147,9 @@ class LoginForm(forms.Form):
                 self.locked_seconds = lockout_seconds(self.request, login.strip())
                 raise forms.ValidationError(lockout_message(self.locked_seconds), code="locked")
             if self.user is None:
-                raise forms.ValidationError(
-                    _("The phone number, e-mail address or password is not correct."),
-                    code="invalid_login",
-                )
+                wrong = _("The phone number, e-mail address or password is not correct.")
+                warning = failures_left_message(failures_left(self.request, login.strip()))
+                raise forms.ValidationError(f"{wrong} {warning}".strip(), code="invalid_login")
         return data
 
 

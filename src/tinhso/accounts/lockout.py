@@ -270,6 +270,29 @@ def lockout_seconds(request: HttpRequest, login: str) -> int:
     return max(1, math.ceil((ends - timezone.now()).total_seconds()))
 
 
+def failures_left(request: HttpRequest, login: str) -> int | None:
+    """How many more wrong passwords lock this sign-in (its account or its address, the nearer
+    of the two), to warn before the lock; ``None`` when a trusted device cookie takes the
+    failures instead (``device_trusted``)."""
+    credentials = {"username": login}
+    if device_trusted(request, credentials):
+        return None
+    AxesProxyHandler.update_request(request)
+    failures = AxesProxyHandler.get_implementation().get_failures(request, credentials)
+    return max(0, settings.SIGNIN_FAILURES_PER_ACCOUNT - failures)
+
+
+def failures_left_message(left: int | None) -> str:
+    """The warning after a wrong password when two tries or fewer remain; else ``""``."""
+    if left is None or not 0 < left <= 2:
+        return ""
+    return ngettext(
+        "After %(left)d more wrong try, signing in is paused for %(minutes)d minutes.",
+        "After %(left)d more wrong tries, signing in is paused for %(minutes)d minutes.",
+        left,
+    ) % {"left": left, "minutes": settings.SIGNIN_COOLOFF_MINUTES}
+
+
 def lockout_message(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
     return ngettext(

@@ -196,3 +196,12 @@ def test_a_blank_login_is_a_form_error_not_a_count(client, db, login):
     response = sign_in(client, login, "x")
     assert response.status_code == 200
     assert not AccessAttempt.objects.exists()
+
+
+def test_the_sign_in_page_warns_before_the_lock(client, world):
+    """The third and fourth wrong passwords say how many tries are left; the first two do not."""
+    pages = [sign_in(client, "0912 345 678", "sai-mat-khau").content.decode() for _ in range(4)]
+    warning = "đăng nhập sẽ tạm dừng 15 phút"
+    assert warning not in pages[0] and warning not in pages[1]
+    assert "Nếu nhập sai thêm 2 lần nữa" in pages[2]
+    assert "Nếu nhập sai thêm 1 lần nữa" in pages[3]

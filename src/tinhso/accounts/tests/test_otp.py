@@ -312,3 +312,19 @@ def test_an_administrator_resets_an_authenticator_without_seeing_its_key(client,
     officer = APIClient()
     response = officer.post(LOGIN, {"login": "clerk", "password": PASSWORD})
     assert response["Location"] == ENROL
+
+
+def test_between_the_password_and_the_code_the_menu_offers_only_the_way_out(world):
+    """A half-signed session has nowhere to go yet: no "My dossiers" or "Back office" links to
+    pages that would only send it back to the code step."""
+    from django.test import Client
+
+    otp_device(world.clerk)
+    TOTPDevice.objects.filter(user=world.specialist).delete()
+    for user, url in ((world.clerk, VERIFY), (world.specialist, ENROL)):
+        client = Client()
+        assert password_step(client, user)["Location"].startswith(url)
+        page = client.get(url).content.decode()
+        nav = page.split('class="site-nav"')[1].split("</nav>")[0]
+        assert "Hủy và đăng xuất" in nav, url
+        assert reverse("portal:my_dossiers") not in nav and reverse("office:queue") not in nav
