@@ -92,19 +92,22 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         fields = error_fields(detail)
         message = _first_message(detail)
+    elif isinstance(exc, exceptions.Throttled) and getattr(exc, "detail_says_the_wait", False):
+        message = str(exc.detail)  # the exception worded the wait itself
     elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        # DRF formats the wait into its msgid, so it is never translated: do it here.
+        # DRF formats the wait into its msgid, so it is never translated: do it here, in
+        # minutes once it is a minute or more ("15 phút", not "900 giây").
         wait = math.ceil(exc.wait)
-        message = " ".join(
-            [
-                str(type(exc).default_detail),
-                ngettext(
-                    "Expected available in {wait} second.",
-                    "Expected available in {wait} seconds.",
-                    wait,
-                ).format(wait=wait),
-            ]
-        )
+        if wait < 60:
+            later = ngettext(
+                "Try again in {wait} second.", "Try again in {wait} seconds.", wait
+            ).format(wait=wait)
+        else:
+            minutes = math.ceil(wait / 60)
+            later = ngettext(
+                "Try again in {minutes} minute.", "Try again in {minutes} minutes.", minutes
+            ).format(minutes=minutes)
+        message = " ".join([str(type(exc).default_detail), later])
     else:
         message = detail.get("detail", str(detail)) if isinstance(detail, dict) else str(detail)
     code = getattr(exc, "default_code", "error")

@@ -15,7 +15,7 @@ from tinhso.accounts.api.tokens import (
     token_sign_out,
 )
 from tinhso.accounts.authentication import HasTokenScope
-from tinhso.accounts.lockout import lockout_seconds
+from tinhso.accounts.lockout import lockout_message, lockout_seconds
 from tinhso.accounts.models import ApiToken
 from tinhso.accounts.scopes import ANY
 from tinhso.accounts.tokens import token_issue
@@ -27,6 +27,13 @@ class SignInLocked(exceptions.Throttled):
     error envelope, with ``Retry-After``."""
 
     default_detail = _("Too many failed sign-ins for this account or from your address.")
+
+    detail_says_the_wait = True  # core.api keeps this detail whole
+
+    def __init__(self, wait: int) -> None:
+        # The same words as the sign-in page, in minutes (DRF's own text counts seconds).
+        super().__init__(detail=lockout_message(wait))
+        self.wait = wait
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -50,7 +57,7 @@ class TokenRequestSerializer(serializers.Serializer):
         # portal's and the admin's sign-in: one count per account and per address for all.
         user = authenticate(request, username=attrs["username"], password=attrs["password"])
         if user is None and getattr(request, "axes_locked_out", False):
-            raise SignInLocked(wait=lockout_seconds(request, attrs["username"]))
+            raise SignInLocked(lockout_seconds(request, attrs["username"]))
         if user is None:
             raise serializers.ValidationError(
                 _("Unable to log in with provided credentials."), code="authorization"

@@ -125,6 +125,7 @@ def test_the_api_answers_429_in_the_envelope_and_shares_the_count(client, world)
     error = response.json()["error"]
     assert error["code"] == "throttled"
     assert error["message"].startswith("Đăng nhập sai quá nhiều lần")
+    assert "15 phút" in error["message"] and "giây" not in error["message"]
     assert 1 <= int(response["Retry-After"]) <= 900
     assert sign_in(client, "0912345678", PASSWORD).status_code == 429
 
