@@ -1,13 +1,65 @@
-from django.contrib import admin
-from django.utils.formats import date_format
+from typing import Any
 
-from tinhso.core.models import AuditLog, CalendarDay
+from django.contrib import admin
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.core.models import AnnouncedDay, AnnouncedYear, AuditLog, CalendarDay
+
+
+def _weekday_date(day) -> str:
+    return date_format(day, "l, d/m/Y")  # "Thứ 7, 07/03/2026": weekends stand out
+
+
+# Source addresses typed without a scheme are read as https (Django 6's default).
+_URL_HTTPS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
+
+
+class AnnouncedDayInline(admin.TabularInline):
+    model = AnnouncedDay
+    formfield_overrides = _URL_HTTPS
+    fields = ("date", "kind", "name", "source", "source_url")
+    extra = 0
+
+
+@admin.register(AnnouncedYear)
+class AnnouncedYearAdmin(admin.ModelAdmin):
+    """The Government's announced schedule, a year per page with its days and their sources.
+    It comes before the ``holidays`` package's rules (``core.calendar``)."""
+
+    list_display = ("year", "complete", "day_count")
+    inlines = [AnnouncedDayInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_day_count=models.Count("days"))
+
+    @admin.display(description=_("number of days"), ordering="_day_count")
+    def day_count(self, obj):
+        return obj._day_count
+
+
+@admin.register(AnnouncedDay)
+class AnnouncedDayAdmin(admin.ModelAdmin):
+    """Every announced day in one list, to search by name or by the source document."""
+
+    list_display = ("day", "kind", "name", "source")
+    formfield_overrides = _URL_HTTPS
+    list_filter = ("year", "kind")
+    list_select_related = ("year",)
+    date_hierarchy = "date"
+    search_fields = ("name", "source")
+    ordering = ("-date",)
+
+    @admin.display(description=AnnouncedDay._meta.get_field("date").verbose_name, ordering="date")
+    def day(self, obj):
+        return _weekday_date(obj.date)
 
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    """The province's own extra days off and make-up working days (on top of the national
-    calendar of the ``holidays`` package)."""
+    """The province's own extra days off and make-up working days (on top of the announced
+    schedule and the ``holidays`` package)."""
 
     list_display = ("day", "kind", "note")
     list_filter = ("kind",)
@@ -17,7 +69,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=CalendarDay._meta.get_field("date").verbose_name, ordering="date")
     def day(self, obj):
-        return date_format(obj.date, "l, d/m/Y")  # "Thứ 7, 07/03/2026": weekends stand out
+        return _weekday_date(obj.date)
 
 
 @admin.register(AuditLog)

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +14,14 @@ class CoreConfig(AppConfig):
         from tinhso.core import checks  # noqa: F401  (registers the system checks)
 
         post_migrate.connect(cache_table_ensure, sender=self)
+
+        from tinhso.core.calendar import calendar_days_changed
+
+        # The working calendar caches these tables; any change drops the cached copy.
+        for model in ("CalendarDay", "AnnouncedYear", "AnnouncedDay"):
+            sender = self.get_model(model)
+            post_save.connect(calendar_days_changed, sender=sender, dispatch_uid=f"cal-{model}")
+            post_delete.connect(calendar_days_changed, sender=sender, dispatch_uid=f"cal-{model}")
 
 
 def cache_table_ensure(using: str = "default", verbosity: int = 1, **kwargs: Any) -> None:

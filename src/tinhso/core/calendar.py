@@ -1,8 +1,18 @@
 """The working-day calendar that every legal deadline is counted in.
 
-A working day is a weekday that is not a Vietnamese public holiday (the ``holidays`` package
-knows lunar Tết, Hùng Kings' day and the government's substituted days, including the Saturdays
-worked in exchange), adjusted by the days the province adds or removes itself (``CalendarDay``).
+Whether a day is worked is decided, first match wins, by:
+
+1. the days the province adds or removes itself (``core.CalendarDay``);
+2. the schedule the Government announced (``core.AnnouncedDay``: holidays, days off in lieu,
+   swapped days and the Saturdays worked in exchange, each with its source document), shipped for
+   the years the platform has data for and kept up to date by the operator in the admin;
+3. for a year whose announced schedule is not ``complete``, the ``holidays`` package's rules
+   (lunar Tết, Hùng Kings' day, days off in lieu and the substituted days it knows of); it can
+   lag an announcement, which is why (2) comes first;
+4. weekends: Saturday and Sunday are off.
+
+Both tables are read once per ``get_calendar()`` from the shared cache (invalidated whenever a
+row is saved or deleted), never once per day.
 
 Time is counted in *working seconds*: every working day contributes the office window
 [OFFICE_OPEN, OFFICE_CLOSE]. "N working days" is N windows long, so a dossier received on Monday
@@ -15,10 +25,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
+from typing import TypedDict
 
 import holidays
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
+
+# The shared cache's entry holding both tables (``calendar_days``); dropped on every change.
+CACHE_KEY = "core:calendar:days"
+CACHE_SECONDS = 3600
 
 
 def _parse_time(value: str) -> dt.time:
@@ -35,12 +52,18 @@ class WorkingCalendar:
     def __init__(
         self,
         overrides: dict[dt.date, bool] | None = None,
+        announced: dict[dt.date, bool] | None = None,
+        complete_years: frozenset[int] | set[int] = frozenset(),
         office_open: dt.time | None = None,
         office_close: dt.time | None = None,
         tz: dt.tzinfo | None = None,
     ):
         # overrides: date -> True (working) / False (day off), set by the province.
         self.overrides = overrides or {}
+        # announced: the same for the Government's announced days; complete_years: the years
+        # whose announced days are all there is (the holidays package is not asked about them).
+        self.announced = announced or {}
+        self.complete_years = frozenset(complete_years)
         self.office_open = office_open or _parse_time(settings.OFFICE_OPEN)
         self.office_close = office_close or _parse_time(settings.OFFICE_CLOSE)
         if self.office_close <= self.office_open:
@@ -58,8 +81,11 @@ class WorkingCalendar:
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        national = _national_holidays(day.year)
-        return national.is_working_day(day)
+        if day in self.announced:
+            return self.announced[day]
+        if day.year in self.complete_years:
+            return day.weekday() < 5
+        return _national_holidays(day.year).is_working_day(day)
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """The first working day strictly after ``day``."""
@@ -133,12 +159,49 @@ class WorkingCalendar:
         return self.working_seconds_between(start, end) / self.day_seconds
 
 
-def get_calendar() -> WorkingCalendar:
-    """The calendar in force, with the province's own days from the database."""
-    from tinhso.core.models import CalendarDay
+class CalendarDays(TypedDict):
+    overrides: dict[dt.date, bool]  # the province's own days: date -> worked?
+    announced: dict[dt.date, bool]  # the announced days: date -> worked?
+    complete_years: list[int]  # the years whose announced schedule is complete
 
-    overrides = {
-        day: kind == CalendarDay.Kind.WORKING
-        for day, kind in CalendarDay.objects.values_list("date", "kind")
+
+def calendar_days() -> CalendarDays:
+    """Both tables as plain data, from the shared cache (one read, filled on a miss)."""
+    cached = cache.get(CACHE_KEY)
+    if cached is not None:
+        return cached
+    from tinhso.core.models import AnnouncedDay, AnnouncedYear, CalendarDay
+
+    days: CalendarDays = {
+        "overrides": {
+            day: kind == CalendarDay.Kind.WORKING
+            for day, kind in CalendarDay.objects.values_list("date", "kind")
+        },
+        "announced": {
+            day: kind == AnnouncedDay.Kind.MAKE_UP
+            for day, kind in AnnouncedDay.objects.values_list("date", "kind")
+        },
+        "complete_years": sorted(
+            AnnouncedYear.objects.filter(complete=True).values_list("year", flat=True)
+        ),
     }
-    return WorkingCalendar(overrides=overrides)
+    cache.set(CACHE_KEY, days, CACHE_SECONDS)
+    return days
+
+
+def calendar_days_changed(**kwargs) -> None:
+    """Drop the cached tables now and again after commit (a reader between the two could have
+    cached the rows as they were before the change). Connected to every save and delete."""
+    cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
+def get_calendar() -> WorkingCalendar:
+    """The calendar in force: the province's own days and the announced schedule (one read of
+    the shared cache), then the ``holidays`` package, then weekends."""
+    days = calendar_days()
+    return WorkingCalendar(
+        overrides=days["overrides"],
+        announced=days["announced"],
+        complete_years=set(days["complete_years"]),
+    )

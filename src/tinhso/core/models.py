@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,3 +61,76 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
+
+
+class AnnouncedYear(models.Model):
+    """A year of the national calendar as the Government announced it for civil servants.
+
+    Each year the Prime Minister (through a letter of the Government Office, ``…/VPCP-KGVX``) and
+    the ministry in charge of labour (``…/TB-BNV``, before 2025 ``…/TB-LĐTBXH``) announce the days
+    off: the Labour Code's holidays (Art. 112), the days off in lieu (Art. 111(3)), and swapped
+    days with the Saturdays worked in exchange. ``complete`` says the year's announced days are all
+    there is: the ``holidays`` package is then not consulted for that year (only weekends are);
+    until it is ticked, each announced day overrides the package's answer for that date only.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    complete = models.BooleanField(
+        _("complete"),
+        default=False,
+        help_text=_(
+            "Every day off and make-up working day of the year is entered: the holidays "
+            "package's rules are no longer used for this year."
+        ),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("announced calendar year")
+        verbose_name_plural = _("announced calendar")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class AnnouncedDay(models.Model):
+    """One day of an announced year: a holiday, a day off, or a Saturday worked in exchange."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        IN_LIEU = "in_lieu", _("Day off in lieu")
+        SWAPPED = "swapped", _("Swapped day off")
+        MAKE_UP = "make_up", _("Make-up working day")
+
+    year = models.ForeignKey(
+        AnnouncedYear, verbose_name=_("year"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("The document that announces the day: its number, date and issuer."),
+    )
+    source_url = models.URLField(_("source address"), blank=True)
+
+    class Meta:
+        verbose_name = _("announced day")
+        verbose_name_plural = _("announced days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.kind == self.Kind.MAKE_UP
+
+    def clean(self):
+        super().clean()
+        if self.date and self.year_id and self.date.year != self.year.year:
+            raise ValidationError(
+                {"date": _("The date must be in %(year)s.") % {"year": self.year.year}}
+            )

@@ -11,5 +11,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.change_calendarday",
         "core.delete_calendarday",
         "core.view_calendarday",
+        # The Government's announced schedule, kept up to date by the province's operator.
+        "core.add_announcedyear",
+        "core.change_announcedyear",
+        "core.delete_announcedyear",
+        "core.view_announcedyear",
+        "core.add_announcedday",
+        "core.change_announcedday",
+        "core.delete_announcedday",
+        "core.view_announcedday",
     ],
 }

@@ -1,10 +1,12 @@
 """The working-day calendar every legal deadline is counted in.
 
 Office hours are pinned to 07:00–17:00 (10 hours a working day) so that the expected moments
-below can be read off a wall calendar. Dates are checked against the government's decisions:
-Tết 2026 is Mon 16 – Fri 20 Feb; in 2025 Saturday 26 Apr was worked in exchange for Fri 2 May;
-in 2026 Saturday 22 Aug is worked in exchange for Mon 31 Aug; Hùng Kings' day 2026 (10/3 lunar)
-falls on Sunday 26 Apr and is observed on Monday 27 Apr.
+below can be read off a wall calendar. ``cal`` is the calendar in force (the announced schedule
+shipped in the database, then the holidays package). Dates are checked against the government's
+decisions: Tết 2026 is Mon 16 – Fri 20 Feb; in 2025 Saturday 26 Apr was worked in exchange for
+Fri 2 May; in 2026 Saturday 22 Aug is worked in exchange for Mon 31 Aug and Saturday 10 Jan for
+Fri 2 Jan; Hùng Kings' day 2026 (10/3 lunar) falls on Sunday 26 Apr and is observed on Monday
+27 Apr. ``test_announced_calendar`` checks every day of 2025 and 2026.
 """
 
 import datetime as dt
@@ -33,8 +35,8 @@ def _office_hours(settings):
 
 
 @pytest.fixture
-def cal():
-    return WorkingCalendar(tz=ICT)
+def cal(db):
+    return get_calendar()
 
 
 def at(year, month, day, hour=0, minute=0):
@@ -98,8 +100,9 @@ def test_hung_kings_day_2026_is_observed_on_monday_27_april(cal):
 
 
 def test_new_years_day_across_the_year_boundary(cal):
-    # 1 hour left on 31 Dec 2025, 1 Jan 2026 is off, 9 hours on Friday 2 Jan.
-    assert cal.add_working_days(at(2025, 12, 31, 16), 1) == at(2026, 1, 2, 16)
+    # 1 hour left on 31 Dec 2025, 1 Jan 2026 is off, so is the swapped Friday 2 Jan: 9 hours on
+    # Monday 5 Jan.
+    assert cal.add_working_days(at(2025, 12, 31, 16), 1) == at(2026, 1, 5, 16)
 
 
 # --- when the clock starts -----------------------------------------------------------------------

@@ -44,6 +44,14 @@ EXPECTED = {
         "core.change_calendarday",
         "core.delete_calendarday",
         "core.view_calendarday",
+        "core.add_announcedyear",
+        "core.change_announcedyear",
+        "core.delete_announcedyear",
+        "core.view_announcedyear",
+        "core.add_announcedday",
+        "core.change_announcedday",
+        "core.delete_announcedday",
+        "core.view_announcedday",
     },
 }
 
