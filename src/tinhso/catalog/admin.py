@@ -35,6 +35,7 @@ from tinhso.catalog.models import (
 )
 from tinhso.catalog.selectors import procedure_search_words
 from tinhso.catalog.services import procedure_version_publish
+from tinhso.core.numbers import number
 from tinhso.org.roles import ROLE_LABELS
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
@@ -140,7 +141,7 @@ class ProcedureVersionInline(admin.TabularInline):
 
     @admin.display(description=_("processing time (working days)"))
     def processing_days(self, obj):
-        return obj.snapshot.get("processing_days")
+        return number(obj.snapshot.get("processing_days"))  # "0,5", not the stored "0.5"
 
     @admin.display(description=_("dossiers received"))
     def dossier_count(self, obj):
@@ -181,7 +182,7 @@ class ProcedureAdmin(admin.ModelAdmin):
         "name",
         "field",
         "agency",
-        "processing_days",
+        "processing_time",
         "online_level",
         "is_active",
         "version_number",
@@ -216,6 +217,10 @@ class ProcedureAdmin(admin.ModelAdmin):
     @admin.display(description=_("version in force"), ordering="current_version__number")
     def version_number(self, obj):
         return obj.current_version.number if obj.current_version_id else None
+
+    @admin.display(description=_("processing time (working days)"), ordering="processing_days")
+    def processing_time(self, obj):
+        return number(obj.processing_days)  # "0,5" and "10", not "10,0"
 
     def get_search_results(self, request, queryset, search_term):
         """Name or code as typed, or every word with or without diacritics."""

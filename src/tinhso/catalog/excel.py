@@ -62,6 +62,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from tinhso.catalog.models import Fee, Field, Procedure, ProcessStep, RequiredDocument
 from tinhso.catalog.services import procedure_version_publish
 from tinhso.core.audit import audit_log_write
+from tinhso.core.numbers import EXCEL_INTEGER
 from tinhso.core.text import fold
 from tinhso.org.models import Agency
 from tinhso.org.roles import ROLE_LABELS
@@ -208,6 +209,11 @@ def catalog_export(procedures=None) -> Workbook:
         column = list(COLUMNS[title]).index(key) + 1
         for (cell,) in sheets[title].iter_rows(min_row=3, min_col=column, max_col=column):
             cell.number_format = "@"
+    # Amounts stay numbers, grouped with the reader's separator (200.000); durations are numbers
+    # in Excel's General format, which shows 0,5 and 10 without trailing zeros.
+    column = list(COLUMNS[FEES]).index("amount") + 1
+    for (cell,) in sheets[FEES].iter_rows(min_row=3, min_col=column, max_col=column):
+        cell.number_format = EXCEL_INTEGER
     return workbook
 
 

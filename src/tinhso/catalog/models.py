@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.models import TimeStampedModel
+from tinhso.core.numbers import vnd
 from tinhso.org.models import Agency
 
 
@@ -132,7 +133,7 @@ class Fee(models.Model):
         ordering = ["procedure", "pk"]
 
     def __str__(self):
-        return f"{self.name}: {self.amount:,} đ"
+        return f"{self.name}: {vnd(self.amount)}"
 
 
 class ProcessStep(models.Model):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from tinhso.core import numbers
 from tinhso.core.calendar import get_calendar
 from tinhso.dossiers.constants import Status
 from tinhso.dossiers.models import ApologyLetter, Dossier, DossierEvent
@@ -72,11 +73,6 @@ def place_name() -> str:
         if name.startswith(prefix):
             return name[len(prefix) :]
     return name
-
-
-def _days(value) -> str:
-    number = Decimal(str(value)).normalize()
-    return f"{number:f}".replace(".", ",")
 
 
 # --- who may have which slip ---------------------------------------------------------------------
@@ -156,7 +152,7 @@ def _receipt(dossier: Dossier, extra: dict) -> dict:
         "agency": dossier.receiving_agency,
         "issued_at": dossier.received_at,
         "documents": documents,
-        "processing_days": _days(dossier.procedure_version.snapshot["processing_days"]),
+        "processing_days": numbers.number(dossier.procedure_version.snapshot["processing_days"]),
         "received_at": vn_datetime(dossier.received_at),
         "due_at": vn_datetime(dossier.due_at),
         "officer": _person(event.actor) if event else "",
@@ -199,7 +195,7 @@ def _apology(dossier: Dossier, extra: dict) -> dict:
         "received_on": vn_date(dossier.received_at),
         "due_on": vn_datetime(dossier.due_at),
         "new_due_on": vn_datetime(letter.new_due_at),
-        "processing_days": _days(dossier.procedure_version.snapshot["processing_days"]),
+        "processing_days": numbers.number(dossier.procedure_version.snapshot["processing_days"]),
     }
 
 
@@ -302,7 +298,7 @@ def step_visits(dossier: Dossier, *, now: dt.datetime | None = None) -> list[dic
                 "name": step["name"],
                 "agency": agency.name if agency else "",
                 "role": str(ROLE_LABELS.get(step.get("role"), step.get("role", ""))),
-                "budget_days": _days(step["budget_days"]),
+                "budget_days": numbers.number(step["budget_days"]),
                 "entered_at": vn_short(visit["entered_at"]),
                 "handed_by": _person(visit["handed_by"]),
                 "due_at": vn_short(due),

@@ -7,8 +7,10 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django_tasks import task
 
+from tinhso.core.numbers import number
 from tinhso.scheduler import cron
 
 # The dossier's history action → the notification event sent to the applicant.
@@ -57,7 +59,8 @@ def dossier_notify(*, dossier_id: int, action: str, event_id: int | None = None)
         "status": Status(dossier.status).label,
         "tracking_url": dossier_tracking_url(dossier),
         "due_at": _when(dossier.due_at),
-        "fee_amount": f"{dossier.fee_amount:,}".replace(",", ".") if dossier.fee_amount else "",
+        # Formatted when the message is rendered, in its language: "200.000" / "200,000".
+        "fee_amount": lazy(number, str)(dossier.fee_amount) if dossier.fee_amount else "",
         "comment": history.comment if history and action in PUBLIC_COMMENT_ACTIONS else "",
         "new_due_at": _when(dt.datetime.fromisoformat(data["new_due_at"]))
         if data.get("new_due_at")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from tinhso.core.numbers import number
+
 # Fill colours with at least 3:1 contrast against white (WCAG 1.4.11, non-text contrast).
 COLOURS = ("#146c2e", "#a3171d", "#5b6670")
 
@@ -43,7 +45,7 @@ def bar_chart(
                     colour,
                     label,
                     name,
-                    value,
+                    number(value),
                 )
             )
         shapes.append(
@@ -64,7 +66,7 @@ def bar_chart(
         top + plot_h,
         left - 4,
         top + 10,
-        highest,
+        number(highest),
         left - 4,
         top + plot_h,
     )
@@ -75,7 +77,7 @@ def bar_chart(
     )
     description = "; ".join(
         f"{label}: "
-        + ", ".join(f"{name} {value}" for name, value in zip(series, values, strict=False))
+        + ", ".join(f"{name} {number(value)}" for name, value in zip(series, values, strict=False))
         for label, *values in bars
     )
     return format_html(

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, TransitionError
+from tinhso.core.numbers import EXCEL_INTEGER, EXCEL_ONE_DECIMAL
 from tinhso.core.request_guard import accepts_uploads
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.actions import SPECS
@@ -553,6 +554,11 @@ def stats_export(request):
         months.append([month.strftime("%m/%Y"), *values(row)])
     months.append([_("Total"), *values(data.total)])
     for ws in (sheet, months):
+        # Numbers stay numbers: counts grouped by thousands, the rate with one decimal.
+        for row in ws.iter_rows(min_row=2, min_col=2):
+            for cell in row[:-1]:
+                cell.number_format = EXCEL_INTEGER
+            row[-1].number_format = EXCEL_ONE_DECIMAL
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for cell in ws[ws.max_row]:
