@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tinhso.core.middleware.RejectNulMiddleware",
+    # Text in NFC from here on: the query string now, the form body when it is read (ADR 8).
+    "tinhso.core.middleware.TextNormalizationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -247,8 +249,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "tinhso.core.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "tinhso.core.parsers.FormParser",
+        "tinhso.core.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "tinhso.core.pagination.Pagination",
     "PAGE_SIZE": 50,

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tinhso.accounts.models import ApiToken, AuthenticatorApp, BackupCodeSet, User
 from tinhso.accounts.scopes import scope_choices
 from tinhso.accounts.tokens import token_issue, token_max_days, token_revoke
+from tinhso.core.admin import FoldedSearchMixin
 from tinhso.core.validators import normalise_phone, validate_phone
 
 
@@ -28,7 +29,7 @@ class AccountChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
     form = AccountChangeForm
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
@@ -36,6 +37,7 @@ class UserAdmin(BaseUserAdmin):
     )
     list_display = ("username", "full_name", "email", "is_staff")
     search_fields = ("username", "full_name", "email", "phone")
+    folded_search_fields = ("search_text",)
 
 
 class ApiTokenAddForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tinhso.core.text import FoldedTextField, SortKeyField
 from tinhso.core.validators import normalise_phone, validate_personal_id, validate_phone
 
 
@@ -30,6 +31,10 @@ class User(AbstractUser):
         validators=[validate_personal_id],
     )
     vneid_subject = models.CharField(_("VNeID subject"), max_length=128, blank=True)
+    # The name as lists show it, in Vietnamese order; the name, user name and e-mail folded for
+    # searching (ADR 8).
+    name_sort = SortKeyField(sources=["display_name"])
+    search_text = FoldedTextField(sources=["full_name", "username", "email"])
 
     class Meta:
         verbose_name = _("user")

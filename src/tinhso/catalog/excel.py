@@ -44,7 +44,6 @@ under; an unchanged workbook creates no versions).
 
 from __future__ import annotations
 
-import io
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -63,6 +62,7 @@ from tinhso.catalog.models import Fee, Field, Procedure, ProcessStep, RequiredDo
 from tinhso.catalog.services import procedure_version_publish
 from tinhso.core.audit import audit_log_write
 from tinhso.core.numbers import EXCEL_INTEGER
+from tinhso.core.excel import sheet_append, sheet_rows, workbook_bytes
 from tinhso.core.text import fold
 from tinhso.org.models import Agency
 from tinhso.org.roles import ROLE_LABELS
@@ -144,8 +144,8 @@ def catalog_export(procedures=None) -> Workbook:
     for index, (title, columns) in enumerate(COLUMNS.items()):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = title
-        sheet.append(list(columns))
-        sheet.append(list(columns.values()))
+        sheet_append(sheet, list(columns))
+        sheet_append(sheet, [str(label) for label in columns.values()])
         for cell in sheet[1]:
             cell.font = Font(color="808080", size=8)
         for cell in sheet[2]:
@@ -158,7 +158,8 @@ def catalog_export(procedures=None) -> Workbook:
         sheets[title] = sheet
 
     for p in procedures:
-        sheets[PROCEDURES].append(
+        sheet_append(
+            sheets[PROCEDURES],
             [
                 p.code,
                 p.name,
@@ -176,16 +177,18 @@ def catalog_export(procedures=None) -> Workbook:
                 p.result_description,
                 p.legal_basis,
                 p.is_active,
-            ]
+            ],
         )
         for doc in sorted(p.documents.all(), key=lambda d: (d.order, d.pk)):
-            sheets[DOCUMENTS].append(
-                [p.code, doc.order, doc.name, doc.originals, doc.copies, doc.is_required, doc.note]
+            sheet_append(
+                sheets[DOCUMENTS],
+                [p.code, doc.order, doc.name, doc.originals, doc.copies, doc.is_required, doc.note],
             )
         for fee in sorted(p.fees.all(), key=lambda f: f.pk):
-            sheets[FEES].append([p.code, fee.name, fee.amount, fee.note])
+            sheet_append(sheets[FEES], [p.code, fee.name, fee.amount, fee.note])
         for step in sorted(p.steps.all(), key=lambda s: s.order):
-            sheets[STEPS].append(
+            sheet_append(
+                sheets[STEPS],
                 [
                     p.code,
                     step.order,
@@ -194,7 +197,7 @@ def catalog_export(procedures=None) -> Workbook:
                     step.agency.code if step.agency_id else None,
                     step.at_desk,
                     float(step.budget_days),
-                ]
+                ],
             )
     # Codes are text: keep Excel from turning "001" into 1.
     for title, key in [
@@ -218,9 +221,7 @@ def catalog_export(procedures=None) -> Workbook:
 
 
 def catalog_export_bytes(procedures=None) -> bytes:
-    buffer = io.BytesIO()
-    catalog_export(procedures).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(catalog_export(procedures))
 
 
 # --- import: reading -----------------------------------------------------------------------------
@@ -419,7 +420,11 @@ def _read_rows(workbook, reader: _Reader) -> dict[str, list[_Row]]:
             reader.error(None, _("the sheet is missing."), sheet=title)
             continue
         sheet = workbook[title]
-        iterator = sheet.iter_rows(values_only=True)
+
+        def formula(number: int, column: int, message: str, title: str = title) -> None:
+            reader.error(None, message, sheet=title)
+
+        iterator = (values for _number, values in sheet_rows(sheet, on_formula=formula))
         header = next(iterator, None) or ()
         keys = [str(cell).strip() if cell is not None else "" for cell in header]
         missing = [key for key in REQUIRED_KEYS[title] if key not in keys]
@@ -752,7 +757,8 @@ def catalog_import(*, file, actor=None) -> ImportResult:
     """
     reader = _Reader()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        # data_only=False: a formula is seen as one and refused, not read as its cached value.
+        workbook = load_workbook(file, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise CatalogImportError(
             [RowError("", None, _("The file is not an Excel workbook (.xlsx)."))]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.models import TimeStampedModel
 from tinhso.core.numbers import vnd
+from tinhso.core.text import SortKeyField
 from tinhso.org.models import Agency
 
 
@@ -15,11 +16,12 @@ class Field(models.Model):
 
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_sort = SortKeyField(sources=["name"])
 
     class Meta:
         verbose_name = _("field")
         verbose_name_plural = _("fields")
-        ordering = ["name"]
+        ordering = ["name_sort", "pk"]
 
     def __str__(self):
         return self.name
@@ -72,6 +74,7 @@ class Procedure(TimeStampedModel):
     result_description = models.CharField(_("result"), max_length=500, blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     search_text = models.TextField(editable=False, blank=True, db_index=False)
+    name_sort = SortKeyField(sources=["name"])
     is_active = models.BooleanField(_("published"), default=True)
     current_version = models.ForeignKey(
         "ProcedureVersion",
@@ -86,7 +89,7 @@ class Procedure(TimeStampedModel):
     class Meta:
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
-        ordering = ["name"]
+        ordering = ["name_sort", "pk"]
 
     def __str__(self):
         return self.name

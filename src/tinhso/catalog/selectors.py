@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tinhso.catalog.models import Field, Procedure, ProcessStep
-from tinhso.core.text import fold
+from tinhso.core.text import fold_words
 from tinhso.org import selectors as org_selectors
 from tinhso.org.models import Agency
 
@@ -28,7 +28,7 @@ PUBLISHED = Q(is_active=True, current_version__isnull=False)
 
 def procedure_search_words(q: str | None) -> list[str]:
     """The folded words of a search query, without repeats."""
-    return list(dict.fromkeys(fold(q).split()))
+    return fold_words(q)
 
 
 def procedure_list(
@@ -50,7 +50,7 @@ def procedure_list(
         qs = qs.filter(agency_id=agency_id)
     if online_only:
         qs = qs.filter(online_level__in=[Procedure.OnlineLevel.FULL, Procedure.OnlineLevel.PARTIAL])
-    return qs.order_by("name", "pk")
+    return qs.order_by("name_sort", "pk")
 
 
 def procedure_get(*, pk: int | None = None, code: str | None = None) -> Procedure:
@@ -88,7 +88,7 @@ def field_list(*, nonempty: bool = False) -> QuerySet[Field]:
     qs = Field.objects.annotate(procedure_count=_published_count())
     if nonempty:
         qs = qs.filter(procedure_count__gt=0)
-    return qs.order_by("name", "pk")
+    return qs.order_by("name_sort", "pk")
 
 
 def agency_list(*, nonempty: bool = False) -> QuerySet[Agency]:
@@ -100,7 +100,7 @@ def agency_list(*, nonempty: bool = False) -> QuerySet[Agency]:
     )
     if nonempty:
         qs = qs.filter(procedure_count__gt=0)
-    return qs.order_by("name", "pk")
+    return qs.order_by("name_sort", "pk")
 
 
 def procedure_list_for_officer(
@@ -109,7 +109,7 @@ def procedure_list_for_officer(
     """Procedures an officer deals with (``org.selectors`` decides their scope): those their
     one-stop desk receives, and with ``desk_only=False`` also those their agency implements.
     Every procedure for a province administrator; none for anyone else."""
-    procedures = Procedure.objects.select_related("agency").order_by("name")
+    procedures = Procedure.objects.select_related("agency").order_by("name_sort", "pk")
     if org_selectors.officer_sees_all(user):
         return procedures
     desk = org_selectors.desk_agency_filter(user, prefix="agency__")

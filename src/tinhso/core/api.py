@@ -31,6 +31,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tinhso.core.errors import DomainError
+from tinhso.core.text import code_normalize
 
 UNAVAILABLE = _("The service is briefly unavailable. Nothing was saved; please try again.")
 # For a write: the database may have failed after the write committed (its after-commit work,
@@ -208,6 +209,20 @@ def server_error(request):
         page["Retry-After"] = RETRY_AFTER_SECONDS
         return page
     return defaults.server_error(request)
+
+
+class CodeLookupMixin:
+    """A viewset that finds its object by a code in the URL (a dossier's, a procedure's) reads
+    the code as ``core.text.code_normalize`` stores it: "000.00.01.h13–261129–0001" (lower case,
+    an en dash, spaces) finds "000.00.01.H13-261129-0001", as the portal's tracking page does."""
+
+    kwargs: dict
+
+    def get_object(self):
+        kwarg = self.lookup_url_kwarg or self.lookup_field  # type: ignore[attr-defined]
+        if isinstance(self.kwargs.get(kwarg), str):
+            self.kwargs[kwarg] = code_normalize(self.kwargs[kwarg])
+        return super().get_object()  # type: ignore[misc]
 
 
 class ScopedThrottle(ScopedRateThrottle):

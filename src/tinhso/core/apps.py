@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,9 +11,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from tinhso.core import checks  # noqa: F401  (registers the system checks)
+        from tinhso.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            signals,
+        )
 
         post_migrate.connect(cache_table_ensure, sender=self)
+        # Every model's text in NFC, for every way in (ADR 8).
+        pre_save.connect(signals.text_normalize_on_save, dispatch_uid="core.text_nfc")
+        post_save.connect(signals.derived_text_after_partial_save, dispatch_uid="core.text_derived")
 
         from tinhso.core.calendar import calendar_days_changed
 

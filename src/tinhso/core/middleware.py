@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from python_ipware import IpWare
 
 from tinhso.core.api import API_PREFIX, SAFE_METHODS, error_json
+from tinhso.core.text import nfc_querydict
 
 # Where the address of the connection's other end (a proxy, or the client itself) is kept once
 # REMOTE_ADDR holds the client's.
@@ -133,3 +134,34 @@ class PrivateNoStoreMiddleware:
         if signed_in or api_private:
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class _NFCPostMixin:
+    """Parses the form body as Django does, then puts it in NFC (still lazily: a view that never
+    reads ``request.POST``, a webhook reading ``request.body``, parses nothing)."""
+
+    def _load_post_and_files(self):
+        super()._load_post_and_files()  # type: ignore[misc]
+        self._post = nfc_querydict(self._post)
+
+
+@functools.cache
+def _nfc_request_class(cls: type) -> type:
+    return type(f"NFC{cls.__name__}", (_NFCPostMixin, cls), {})
+
+
+class TextNormalizationMiddleware:
+    """Every text a request brings in, in NFC (ADR 8): the query string (``request.GET``, which
+    DRF's ``query_params`` is) at once, the form body (``request.POST``) when it is parsed. The
+    API's bodies are put in NFC by its parsers (``core.parsers``), which DRF uses instead; a view
+    that reads a raw JSON body (a gateway's callback) passes it through ``text.nfc_data``. What is
+    stored is in NFC anyway (``core.signals``); this makes look-ups and searches agree with it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = nfc_querydict(request.GET)
+        if not isinstance(request, _NFCPostMixin):
+            request.__class__ = _nfc_request_class(type(request))
+        return self.get_response(request)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.catalog.models import Procedure, ProcedureVersion
 from tinhso.core.models import TimeStampedModel
+from tinhso.core.text import FoldedTextField
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.constants import (
     ACTIVE_STATUSES,
@@ -121,6 +122,11 @@ class Dossier(TimeStampedModel):
     fee_amount = models.PositiveIntegerField(_("fees (VND)"), default=0)
     fee_paid_at = models.DateTimeField(_("fees paid at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The code, the applicant's and organisation's names and the ID number folded, for the
+    # office's search (ADR 8).
+    search_text = FoldedTextField(
+        sources=["code", "applicant_name", "organisation_name", "applicant_id_number"]
+    )
 
     class Meta:
         verbose_name = _("dossier")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tinhso.core.calendar import get_calendar
+from tinhso.core.text import code_normalize, folded_q
 from tinhso.dossiers.actions import SPECS
 from tinhso.dossiers.constants import ACTIVE_STATUSES, FileKind, Status
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile
@@ -69,12 +71,7 @@ def dossier_queue(
     if status:
         qs = qs.filter(status=status)
     if q:
-        term = q.strip()
-        qs = qs.filter(
-            Q(code__icontains=term)
-            | Q(applicant_name__icontains=term)
-            | Q(procedure__name__icontains=term)
-        )
+        qs = dossier_search(qs, q)
     if box in {"due_soon", "overdue", "agency", "mine"}:
         return qs.order_by("due_at", "pk")
     return qs.order_by("-submitted_at", "-pk")
@@ -104,7 +101,7 @@ def dossier_get_by_code(code: str) -> Dossier | None:
     procedure version nor the assignee, which it never shows)."""
     return (
         Dossier.objects.select_related("procedure", "receiving_agency", "agency", "current_agency")
-        .filter(code=code.strip())
+        .filter(code=code_normalize(code))
         .first()
     )
 
@@ -118,28 +115,26 @@ def dossier_user_can_see(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return dossier_list_for_officer(user).filter(pk=dossier.pk).exists()
 
 
-def dossier_code_prefix(term: str) -> str | None:
-    """The term as a dossier code prefix (``000.00.01.H30-2611…``), or None if it is not one."""
-    import re
+_CODE_PREFIX = re.compile(r"^[0-9A-Z]{2,3}\.[0-9A-Z]{2}\.")
 
-    term = (term or "").strip().upper()
-    return term if re.match(r"^[0-9A-Z]{2,3}\.[0-9A-Z]{2}\.", term) else None
+
+def dossier_code_prefix(term: str) -> str | None:
+    """The term as a dossier code prefix (``000.00.01.H30-2611…``, typed in any case, with
+    spaces or a word processor's dashes), or None if it is not one."""
+    code = code_normalize(term)
+    return code if _CODE_PREFIX.match(code) else None
 
 
 def dossier_search(qs: QuerySet[Dossier], term: str) -> QuerySet[Dossier]:
     """Narrow ``qs`` by a search term: a dossier code prefix is looked up on the code index;
-    anything else matches part of the code, the applicant's name or the procedure's name."""
-    term = (term or "").strip()
-    if not term:
-        return qs
-    prefix = dossier_code_prefix(term)
+    otherwise every word, folded (``core.text.fold``: case, diacritics and tone placement do
+    not matter), must occur in the dossier's folded code, applicant or organisation name or ID
+    number (``Dossier.search_text``), or in its procedure's folded name, code or field."""
+    prefix = dossier_code_prefix(term or "")
     if prefix:
         return qs.filter(code__startswith=prefix)
-    return qs.filter(
-        Q(code__icontains=term)
-        | Q(applicant_name__icontains=term)
-        | Q(procedure__name__icontains=term)
-    )
+    match = folded_q(term, "search_text", "procedure__search_text")
+    return qs if match is None else qs.filter(match)
 
 
 TRACKING_COLUMNS = (
@@ -180,7 +175,7 @@ def dossier_tracking_row(code: str) -> dict[str, Any] | None:
     reused (compiling it took half the request's time); other databases go through the ORM,
     whose converters they need for dates. A test checks both give the same row.
     """
-    code = code.strip()
+    code = code_normalize(code)
     if connection.vendor != "postgresql":
         return next(iter(_tracking_queryset(code)), None)
     with connection.cursor() as cursor:

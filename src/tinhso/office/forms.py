@@ -30,7 +30,7 @@ def officers_for_step(dossier: Dossier, index: int):
     step = dossier.steps[index]
     users = User.objects.filter(
         is_active=True, officer__agency_id=step_agency_id(dossier, index)
-    ).order_by("full_name", "username")
+    ).order_by("name_sort", "pk")
     if step.get("role_id"):
         users = users.filter(groups=step["role_id"])
     return users

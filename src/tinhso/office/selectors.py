@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tinhso.core.env import env_int
+from tinhso.core.text import vi_sort_key
 from tinhso.dossiers.constants import ACTIVE_STATUSES, CLOSED_STATUSES, Status, Timeliness
 from tinhso.dossiers.models import Dossier
 from tinhso.org.models import Agency
@@ -126,7 +127,8 @@ def statistics_dossiers(
         total.add(row)
     agencies = Agency.objects.in_bulk(per_agency.keys())
     by_agency = sorted(
-        ((agencies[pk], row) for pk, row in per_agency.items()), key=lambda pair: pair[0].name
+        ((agencies[pk], row) for pk, row in per_agency.items()),
+        key=lambda pair: vi_sort_key(pair[0].name),
     )
     by_month = [(dt.date(year, m, 1), per_month[m]) for m in range(1, 13)]
     return Statistics(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -28,6 +27,14 @@ from tinhso.catalog.models import ProcedureVersion
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, TransitionError
 from tinhso.core.numbers import EXCEL_INTEGER, EXCEL_ONE_DECIMAL
+from tinhso.core.excel import (
+    XLSX_CONTENT_TYPE,
+    columns_fit,
+    header_style,
+    sheet_append,
+    sheet_title,
+    workbook_bytes,
+)
 from tinhso.core.request_guard import accepts_uploads
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.actions import SPECS
@@ -523,10 +530,13 @@ def stats(request):
 @require_GET
 @officer_required(perm="dossiers.view_statistics")
 def stats_export(request):
+    """The statistics page as a workbook: two sheets (by agency, by month), each with a title,
+    the agencies it covers, the period and when it was counted above its table; every name is
+    written as text (``core.excel``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    _filters, data = _statistics(request)
+    filters, data = _statistics(request)
     header = [
         _("Received"),
         _("Finished early"),
@@ -541,34 +551,46 @@ def stats_export(request):
         rate = round(row.on_time_rate, 1) if row.on_time_rate is not None else None
         return [row.received, row.early, row.on_time, row.late, row.in_progress, row.overdue, rate]
 
+    chosen = filters.cleaned_data.get("agency") if filters.is_valid() else None
+    if chosen is not None:
+        scope = chosen.name
+    elif officer_sees_all(request.user):
+        scope = _("All agencies")
+    else:
+        scope = _("The agencies whose dossiers you see")
+    counted = timezone.localtime(data.computed_at or timezone.now())
+    lines = [
+        _("Agency: %(agency)s") % {"agency": scope},
+        _("Period: %(start)s to %(end)s")
+        % {"start": f"01/01/{data.year}", "end": f"31/12/{data.year}"},
+        _("Counted at %(time)s") % {"time": counted.strftime("%H:%M %d/%m/%Y")},
+    ]
+    title = _("Dossiers received in %(year)s") % {"year": data.year}
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("By agency")[:31]
-    sheet.append([_("Agency"), *header])
-    for agency, row in data.by_agency:
-        sheet.append([agency.name, *values(row)])
-    sheet.append([_("Total"), *values(data.total)])
     months = book.create_sheet(_("By month")[:31])
-    months.append([_("Month"), *header])
-    for month, row in data.by_month:
-        months.append([month.strftime("%m/%Y"), *values(row)])
-    months.append([_("Total"), *values(data.total)])
-    for ws in (sheet, months):
+    tables = [
+        (sheet, _("Agency"), [(agency.name, row) for agency, row in data.by_agency]),
+        (months, _("Month"), [(month.strftime("%m/%Y"), row) for month, row in data.by_month]),
+    ]
+    for ws, first, rows in tables:
+        sheet_title(ws, title=f"{title} · {ws.title}", lines=lines)
+        header_row = sheet_append(ws, [first, *header])
+        header_style(ws, header_row)
+        for name, row in rows:
+            sheet_append(ws, [name, *values(row)])
+        sheet_append(ws, [_("Total"), *values(data.total)])
         # Numbers stay numbers: counts grouped by thousands, the rate with one decimal.
-        for row in ws.iter_rows(min_row=2, min_col=2):
-            for cell in row[:-1]:
+        for cells in ws.iter_rows(min_row=header_row + 1, min_col=2):
+            for cell in cells[:-1]:
                 cell.number_format = EXCEL_INTEGER
-            row[-1].number_format = EXCEL_ONE_DECIMAL
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+            cells[-1].number_format = EXCEL_ONE_DECIMAL
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
-        ws.column_dimensions["A"].width = 40
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+        ws.freeze_panes = ws.cell(header_row + 1, 2)
+        columns_fit(ws, from_row=header_row, maximum=50)
+    response = HttpResponse(workbook_bytes(book), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="thong-ke-ho-so-{data.year}.xlsx"'
     return response

@@ -2,17 +2,19 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.admin import FoldedSearchMixin
 from tinhso.org.models import Agency, Officer, Ward
 from tinhso.org.roles import ROLE_LABELS
 
 
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """Loaded from the vietnam-provinces package: read-only here."""
 
     list_display = ("code", "name", "division_type", "province_code")
     list_filter = ("division_type", "province_code")
     search_fields = ("name", "=code")
+    folded_search_fields = ("search_text",)
 
     def has_add_permission(self, request):
         return False
@@ -66,7 +68,7 @@ class AgencyForm(forms.ModelForm):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
     form = AgencyForm
     list_display = (
         "code",
@@ -82,6 +84,7 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_active")
     list_select_related = ("parent", "served_by", "ward")
     search_fields = ("code", "name", "short_name")
+    folded_search_fields = ("search_text",)
     autocomplete_fields = ("parent", "served_by", "ward")
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
@@ -93,11 +96,13 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("user", "agency", "title", "roles")
     list_filter = ("user__groups", "agency")
     list_select_related = ("user", "agency")
     search_fields = ("user__username", "user__full_name", "agency__name", "agency__code")
+    folded_search_fields = ("user__search_text", "agency__search_text")
+    ordering = ("user__name_sort", "pk")
     autocomplete_fields = ("user", "agency")
     readonly_fields = ("roles", "created_at", "updated_at")
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.models import TimeStampedModel
+from tinhso.core.text import FoldedTextField, SortKeyField
 
 agency_code_validator = RegexValidator(
     r"^[A-Z0-9]{2,3}\.[A-Z0-9]{2}\.[A-Z0-9]{2}\.[A-Z0-9]{3}$",
@@ -19,11 +20,13 @@ class Ward(models.Model):
     name = models.CharField(_("name"), max_length=120)
     division_type = models.CharField(_("division type"), max_length=30)
     province_code = models.PositiveSmallIntegerField(_("province code"), db_index=True)
+    name_sort = SortKeyField(sources=["name"])
+    search_text = FoldedTextField(sources=["name"])
 
     class Meta:
         verbose_name = _("ward")
         verbose_name_plural = _("wards")
-        ordering = ["name"]
+        ordering = ["name_sort", "code"]
 
     def __str__(self):
         return self.name
@@ -75,11 +78,13 @@ class Agency(TimeStampedModel):
         help_text=_("Set when the agency is merged or dissolved; its records stay readable."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    name_sort = SortKeyField(sources=["name"])
+    search_text = FoldedTextField(sources=["code", "name", "short_name"])
 
     class Meta:
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
-        ordering = ["name"]
+        ordering = ["name_sort", "pk"]
 
     def __str__(self):
         return self.name

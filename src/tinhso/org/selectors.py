@@ -47,7 +47,7 @@ def officer_is_scoped(user: Any) -> bool:
 
 
 def _agencies() -> QuerySet[Agency]:
-    return Agency.objects.only("pk", "name").order_by("name")
+    return Agency.objects.only("pk", "name").order_by("name_sort", "pk")
 
 
 def agencies_visible_to(user: Any) -> QuerySet[Agency]:

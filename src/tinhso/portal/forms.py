@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.accounts.models import ApiToken
 from tinhso.accounts.scopes import scope_choices
 from tinhso.accounts.tokens import token_max_days
+from tinhso.core.text import code_normalize
 from tinhso.core.uploads import upload_check
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.constants import ApplicantKind, Delivery
@@ -269,8 +270,8 @@ class TrackForm(forms.Form):
     )
 
     def clean_code(self):
-        # Agency codes are upper case: "000.00.01.h30-…" typed on a phone still matches.
-        return "".join(self.cleaned_data["code"].split()).upper()
+        # "000.00.01.h30 – 260105 – 0001" typed on a phone or pasted from a letter still matches.
+        return code_normalize(self.cleaned_data["code"])
 
 
 class _EventCheckboxes(forms.CheckboxSelectMultiple):

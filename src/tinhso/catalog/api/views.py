@@ -13,7 +13,7 @@ from tinhso.catalog.api.serializers import (
 )
 from tinhso.catalog.models import Procedure
 from tinhso.catalog.selectors import PUBLISHED, agency_list, field_list, procedure_list
-from tinhso.core.api import error_responses
+from tinhso.core.api import CodeLookupMixin, error_responses
 
 
 class ProcedureFilterSerializer(serializers.Serializer):
@@ -85,7 +85,7 @@ class AgencyViewSet(_Public, viewsets.ReadOnlyModelViewSet):
         responses={200: ProcedureDetailSerializer, **error_responses(404)},
     ),
 )
-class ProcedureViewSet(_Public, viewsets.ReadOnlyModelViewSet):
+class ProcedureViewSet(CodeLookupMixin, _Public, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
     serializer_class = ProcedureSerializer

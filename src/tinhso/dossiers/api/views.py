@@ -28,7 +28,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -36,8 +35,9 @@ from tinhso.accounts.authentication import HasTokenScope
 from tinhso.accounts.scopes import DOSSIERS_ACT, DOSSIERS_READ, DOSSIERS_SUBMIT
 from tinhso.accounts.tokens import token_allows
 from tinhso.core import errors
-from tinhso.core.api import ScopedThrottle, error_responses
-from tinhso.core.parsers import JSONParser
+from tinhso.core.api import CodeLookupMixin, ScopedThrottle, error_responses
+from tinhso.core.parsers import FormParser, JSONParser, MultiPartParser
+from tinhso.core.text import code_normalize
 from tinhso.core.uploads import upload_check
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.actions import OFFERED, SPECS
@@ -181,7 +181,9 @@ class DossierFilterSerializer(serializers.Serializer):
         responses={200: DossierDetailSerializer, **error_responses(401, 404)},
     ),
 )
-class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DossierViewSet(
+    CodeLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [IsAuthenticated, HasTokenScope]
     # What an integration token needs for each action (tinhso.accounts.scopes).
     required_scopes = {
@@ -217,7 +219,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if data.get("status"):
             qs = qs.filter(status__in=data["status"])
         if data.get("procedure"):
-            qs = qs.filter(procedure__code=data["procedure"].strip())
+            qs = qs.filter(procedure__code=code_normalize(data["procedure"]))
         if data.get("received_from"):
             qs = qs.filter(received_at__date__gte=data["received_from"])
         if data.get("received_to"):

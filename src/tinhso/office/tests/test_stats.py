@@ -98,6 +98,13 @@ def test_an_agency_sees_only_its_own(known):
     assert stats.total.received == 4
 
 
+def table(sheet):
+    """The rows under the table's header (the first row with a second column)."""
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if len(row) > 1 and row[1] is not None)
+    return rows[start + 1 :]
+
+
 def test_the_page_and_the_excel_export(client, known):
     client.force_login(known.admin)
     response = client.get(reverse("office:stats"), {"year": 2025})
@@ -112,11 +119,14 @@ def test_the_page_and_the_excel_export(client, known):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
     by_agency, by_month = book.worksheets
-    rows = list(by_agency.iter_rows(values_only=True))
+    rows = table(by_agency)
     assert rows[-1][1:5] == (5, 1, 1, 1)
     justice = next(row for row in rows if row[0] == known.justice.name)
     assert justice[1:8] == (4, 1, 1, 1, 1, 1, 66.7)
-    assert list(by_month.iter_rows(values_only=True))[3][1] == 2  # March
+    assert table(by_month)[2][1] == 2  # March
+    # Above each table: the title, the agencies, the period.
+    title = [row[0] for row in by_agency.iter_rows(max_row=4, values_only=True)]
+    assert "2025" in title[0] and "01/01/2025" in title[2] and "31/12/2025" in title[2]
 
 
 def test_the_default_year_is_this_year(client, world):
@@ -157,10 +167,9 @@ def test_narrowed_to_one_agency_and_never_beyond_the_scope(client, known):
     response = client.get(
         reverse("office:stats_export"), {"year": 2025, "agency": known.building.pk}
     )
-    rows = list(
-        load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
-    )
-    assert [row[0] for row in rows[1:-1]] == [known.building.name]
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [row[0] for row in table(sheet)[:-1]] == [known.building.name]
+    assert known.building.name in sheet["A2"].value
     # The justice department's head cannot pick the building department: the filter is ignored.
     client.force_login(known.head)
     response = client.get(reverse("office:stats"), {"year": 2025, "agency": known.building.pk})
