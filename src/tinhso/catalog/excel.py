@@ -61,8 +61,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from tinhso.catalog.models import Fee, Field, Procedure, ProcessStep, RequiredDocument
 from tinhso.catalog.services import procedure_version_publish
 from tinhso.core.audit import audit_log_write
-from tinhso.core.numbers import EXCEL_INTEGER
 from tinhso.core.excel import sheet_append, sheet_rows, workbook_bytes
+from tinhso.core.numbers import EXCEL_INTEGER
 from tinhso.core.text import fold
 from tinhso.org.models import Agency
 from tinhso.org.roles import ROLE_LABELS

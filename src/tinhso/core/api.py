@@ -211,11 +211,11 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+# A viewset that finds its object by a code in the URL (a dossier's, a procedure's) reads the
+# code as ``core.text.code_normalize`` stores it: "000.00.01.h13–261129–0001" (lower case, an en
+# dash, spaces) finds "000.00.01.H13-261129-0001", as the portal's tracking page does. (No
+# docstring: the schema would show it as every such operation's description.)
 class CodeLookupMixin:
-    """A viewset that finds its object by a code in the URL (a dossier's, a procedure's) reads
-    the code as ``core.text.code_normalize`` stores it: "000.00.01.h13–261129–0001" (lower case,
-    an en dash, spaces) finds "000.00.01.H13-261129-0001", as the portal's tracking page does."""
-
     kwargs: dict
 
     def get_object(self):

@@ -106,7 +106,7 @@ def sheet_rows(
     ``data_only=False``. A formula cell is reported to ``on_formula(row, column, message)``
     and read as None."""
     for number, cells in enumerate(sheet.iter_rows(), start=1):
-        values = []
+        values: list[Any] = []
         for column, cell in enumerate(cells, start=1):
             if getattr(cell, "data_type", None) == "f":
                 on_formula(number, column, formula_message(number, column))

@@ -129,12 +129,19 @@ def dossier_search(qs: QuerySet[Dossier], term: str) -> QuerySet[Dossier]:
     """Narrow ``qs`` by a search term: a dossier code prefix is looked up on the code index;
     otherwise every word, folded (``core.text.fold``: case, diacritics and tone placement do
     not matter), must occur in the dossier's folded code, applicant or organisation name or ID
-    number (``Dossier.search_text``), or in its procedure's folded name, code or field."""
+    number (``Dossier.search_text``). Only when no dossier matches so are the words looked for
+    in the procedure's folded name, code and field: folded, "Đặng" is also "Đăng", and nearly
+    every procedure's name starts with "Đăng ký"."""
     prefix = dossier_code_prefix(term or "")
     if prefix:
         return qs.filter(code__startswith=prefix)
-    match = folded_q(term, "search_text", "procedure__search_text")
-    return qs if match is None else qs.filter(match)
+    own = folded_q(term, "search_text")
+    if own is None:
+        return qs
+    found = qs.filter(own)
+    if found.exists():
+        return found
+    return qs.filter(folded_q(term, "procedure__search_text"))
 
 
 TRACKING_COLUMNS = (

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_POST
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, TransitionError
-from tinhso.core.numbers import EXCEL_INTEGER, EXCEL_ONE_DECIMAL
 from tinhso.core.excel import (
     XLSX_CONTENT_TYPE,
     columns_fit,
@@ -35,6 +34,7 @@ from tinhso.core.excel import (
     sheet_title,
     workbook_bytes,
 )
+from tinhso.core.numbers import EXCEL_INTEGER, EXCEL_ONE_DECIMAL
 from tinhso.core.request_guard import accepts_uploads
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.actions import SPECS

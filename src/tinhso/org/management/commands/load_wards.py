@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from tinhso.core.signals import text_normalize
 from tinhso.org.models import Ward
 
 
@@ -25,6 +26,8 @@ def wards_load(*, province_code: int) -> tuple[int, int]:
         for ward in vietnam_provinces.Ward.iter_all()
         if int(ward.province_code) == province_code
     }
+    for ward in wanted.values():
+        text_normalize(ward)  # NFC and the sort and search keys: bulk writes send no signal
     existing = Ward.objects.in_bulk(list(wanted))
     new = [ward for code, ward in wanted.items() if code not in existing]
     changed = [
@@ -36,7 +39,9 @@ def wards_load(*, province_code: int) -> tuple[int, int]:
     ]
     with transaction.atomic():
         Ward.objects.bulk_create(new)
-        Ward.objects.bulk_update(changed, ["name", "division_type", "province_code"])
+        Ward.objects.bulk_update(
+            changed, ["name", "division_type", "province_code", "name_sort", "search_text"]
+        )
     return len(new), len(changed)
 
 
