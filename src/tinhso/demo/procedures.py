@@ -19,6 +19,7 @@ from django.db import transaction
 
 from tinhso.catalog.models import Field, Procedure, ProcessStep, RequiredDocument
 from tinhso.catalog.services import procedure_version_publish
+from tinhso.core.text import vi_sort_key
 from tinhso.demo.agencies import PROVINCE_SUFFIX, ward_keys
 from tinhso.org import roles
 from tinhso.org.models import Agency
@@ -562,7 +563,7 @@ def procedures_seed(agencies: dict[str, Agency]) -> list[SeededProcedure]:
     for code, name in FIELDS.items():
         fields[code], _created = Field.objects.get_or_create(code=code, defaults={"name": name})
         if fields[code].name != name:
-            Field.objects.filter(pk=fields[code].pk).update(name=name)
+            Field.objects.filter(pk=fields[code].pk).update(name=name, name_sort=vi_sort_key(name))
     groups = {group.name: group for group in Group.objects.filter(name__in=roles.ROLE_LABELS)}
     existing = {
         procedure.code: procedure
@@ -602,7 +603,9 @@ def procedures_seed(agencies: dict[str, Agency]) -> list[SeededProcedure]:
             if procedure is None:
                 procedure = Procedure.objects.create(code=code, **values)
             elif any(getattr(procedure, name) != value for name, value in values.items()):
-                Procedure.objects.filter(pk=procedure.pk).update(**values)
+                Procedure.objects.filter(pk=procedure.pk).update(
+                    **values, name_sort=vi_sort_key(spec.name)
+                )
                 changed = True
             if changed or _current_children(procedure) != wanted:
                 _sync_children(procedure, wanted)

@@ -264,7 +264,7 @@ class RatingForm(forms.Form):
 class TrackForm(forms.Form):
     code = forms.CharField(
         label=_("Dossier code"),
-        max_length=40,
+        max_length=60,  # the code is 25 characters; room for the spaces typed around dashes
         help_text=_("As printed on your receipt, e.g. 000.00.01.H30-260105-0001."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

@@ -358,3 +358,37 @@ def test_the_importer_refuses_a_formula_with_its_row_and_column(world):
     message = str(raised.value)
     letter = sheet.cell(3, column).column_letter
     assert f"dòng 3, cột {letter}" in message and "công thức" in message
+
+
+TRICKY = [
+    "an",
+    "An",
+    "ăn",
+    "Ấn",
+    "a b",
+    "a-b",
+    "ab",
+    "Phường 2",
+    "Phường 10",
+    "Phường 1A",
+    "Thuỷ",
+    "Thủy",
+    "Thuy",
+    "Hoà Bình",
+    "Hòa Bình",
+    "Đà Nẵng",
+    "Da Lat",
+    "Zalo",
+    "Yên",
+    "Ω",
+    "1 Tháng 5",
+    "",
+]
+
+
+def test_the_database_orders_as_python_does(world):
+    for i, name in enumerate(TRICKY):
+        Ward.objects.create(code=91000 + i, name=name, division_type="xã", province_code=98)
+    in_db = [w.name for w in Ward.objects.filter(province_code=98)]
+    assert [vi_sort_key(n) for n in in_db] == sorted(vi_sort_key(n) for n in TRICKY)
+    assert in_db.index("Đà Nẵng") > in_db.index("Da Lat")
