@@ -22,7 +22,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_api_token_revoked_otp_reset'),
+        ('accounts', '0007_otp_device_proxies'),
     ]
 
     operations = [

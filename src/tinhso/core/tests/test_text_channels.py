@@ -2,7 +2,6 @@
 listed in Vietnamese order, on SQLite and PostgreSQL alike (ADR 8)."""
 
 import io
-import json
 import unicodedata
 
 import pytest
@@ -20,7 +19,7 @@ from tinhso.core.text import vi_sort_key
 from tinhso.dossiers import selectors
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.tests.api_helpers import api_client, submission
-from tinhso.dossiers.tests.helpers import submit_online, walk_to_processing
+from tinhso.dossiers.tests.helpers import checklist, submit_online, walk_to_processing
 from tinhso.org.models import Agency, Officer, Ward
 from tinhso.testing.factories import FieldFactory, UserFactory, procedure_create
 from tinhso.testing.files import pdf_upload, png_upload
@@ -117,11 +116,28 @@ def test_api_json_and_multipart(world):
     )
     assert response.status_code == 201, response.content
     assert Dossier.objects.get().applicant_name == NAME
-    # A JSON body: the parser composes it (here an action's comment, read back from history).
-    from tinhso.core.parsers import JSONParser
-
-    parsed = JSONParser().parse(io.BytesIO(json.dumps({"comment": NAME_NFD}).encode()))
-    assert parsed == {"comment": NAME}
+    # A JSON body: an action's comment, and the dossier found by a code typed in lower case.
+    dossier = Dossier.objects.get()
+    response = api_client(world.clerk).post(
+        f"/api/v1/dossiers/{dossier.code.lower()}/actions/receive/",
+        {
+            "expected_version": dossier.version,
+            "checklist": checklist(dossier),
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    response = api_client(world.clerk).post(
+        f"/api/v1/dossiers/{dossier.code.replace('-', '–')}/actions/forward/",
+        {
+            "expected_version": response.json()["version"],
+            "assignee": world.specialist.pk,
+            "comment": NAME_NFD,
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert dossier.events.get(action="forward").comment == NAME
 
 
 def test_excel_import_and_the_management_command(world, tmp_path):
