@@ -269,9 +269,11 @@ def plans_build(extra_weights: dict[str, float]):
     )
     procedures = [
         procedure
-        for procedure in Procedure.objects.filter(
-            is_active=True, current_version__isnull=False
-        ).select_related("agency__served_by", "current_version")
+        for procedure in Procedure.objects.filter(is_active=True, current_version__isnull=False)
+        .select_related("agency__served_by", "current_version")
+        # A fixed order (the code points of the names, as before lists sorted in Vietnamese):
+        # the seed gives the same dossiers whatever the catalogue's display order.
+        .order_by("name", "pk")
         if procedure.current_version.steps  # a dossier without a process is never finished
     ]
     per_agency: dict[int, int] = {}
