@@ -320,6 +320,13 @@ LOGGING = {
 # The province is configuration; its wards come from the vietnam-provinces package.
 PROVINCE_CODE = env_int("PROVINCE_CODE", 92)
 PROVINCE_NAME = env_str("PROVINCE_NAME", "Thành phố Cần Thơ")
+# The national procedure database export the demo imports (data pack, shared/data/README.md §1).
+NATIONAL_CATALOGUE_FILE = Path(
+    env_str(
+        "NATIONAL_CATALOGUE_FILE",
+        str(PROJECT_DIR.parent / "shared" / "data" / "procedures" / "national-procedures.json.gz"),
+    )
+)
 # Office hours (local time) for the working-day calendar: a dossier received after
 # OFFICE_CLOSE counts from the next working day.
 OFFICE_OPEN = env_str("OFFICE_OPEN", "07:00")

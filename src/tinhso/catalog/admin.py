@@ -28,10 +28,17 @@ from tinhso.catalog.excel import (
 from tinhso.catalog.models import (
     Fee,
     Field,
+    NationalAgency,
     Procedure,
     ProcedureVersion,
     ProcessStep,
     RequiredDocument,
+)
+from tinhso.catalog.national import (
+    NationalImportError,
+    national_catalog_import,
+    national_records_read,
+    report_lines,
 )
 from tinhso.catalog.selectors import procedure_search_words
 from tinhso.catalog.services import procedure_version_publish
@@ -39,6 +46,7 @@ from tinhso.core.numbers import number
 from tinhso.org.roles import ROLE_LABELS
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+NATIONAL_IMPORT_MAX_BYTES = 30 * 1024 * 1024
 # Django's own auth catalogue "translates" the bare word "version" as "version".
 VERSION_LABEL = pgettext_lazy("procedure version", "version")
 
@@ -84,12 +92,22 @@ class _ProcedurePartInline:
 
 class RequiredDocumentInline(_ProcedurePartInline, admin.TabularInline):
     model = RequiredDocument
-    fields = ("order", "name", "originals", "copies", "is_required", "template", "note")
+    fields = (
+        "order",
+        "case",
+        "name",
+        "forms",
+        "originals",
+        "copies",
+        "is_required",
+        "template",
+        "note",
+    )
 
 
 class FeeInline(_ProcedurePartInline, admin.TabularInline):
     model = Fee
-    fields = ("name", "amount", "note")
+    fields = ("name", "amount", "channel", "note")
 
 
 class RoleChoiceField(forms.ModelChoiceField):
@@ -187,20 +205,34 @@ class ProcedureAdmin(admin.ModelAdmin):
         "is_active",
         "version_number",
     )
-    list_filter = ("is_active", "online_level", "applicants", "field", "agency")
+    list_filter = ("is_active", "at_communes", "online_level", "applicants", "field", "agency")
     list_select_related = ("field", "agency", "current_version")
     search_fields = ("code", "name")
     autocomplete_fields = ("agency",)
-    readonly_fields = ("current_version", "created_at", "updated_at")
+    readonly_fields = ("current_version", "national_code", "created_at", "updated_at")
     inlines = (RequiredDocumentInline, FeeInline, ProcessStepInline, ProcedureVersionInline)
     actions = ("export_selected",)
     fieldsets = (
-        (None, {"fields": ("code", "name", "field", "agency", "applicants", "is_active")}),
+        (
+            None,
+            {
+                "fields": (
+                    "code",
+                    "name",
+                    "field",
+                    "agency",
+                    "at_communes",
+                    "applicants",
+                    "is_active",
+                )
+            },
+        ),
         (
             _("How it is carried out"),
             {
                 "fields": (
                     "processing_days",
+                    "processing_time_text",
                     "online_level",
                     "accepts_in_person",
                     "accepts_postal",
@@ -208,11 +240,22 @@ class ProcedureAdmin(admin.ModelAdmin):
                     "requirements",
                     "result_description",
                     "legal_basis",
+                    "keywords",
                 )
             },
         ),
-        (None, {"fields": ("current_version", "created_at", "updated_at")}),
+        (None, {"fields": ("current_version", "national_code", "created_at", "updated_at")}),
     )
+
+    @admin.display(description=_("national record"))
+    def national_code(self, obj):
+        record = getattr(obj, "national_record", None) if obj.pk else None
+        if record is None:
+            return _("Not imported from the national database")
+        return _("%(code)s, imported %(when)s (the internal process is the province's own)") % {
+            "code": record.code,
+            "when": timezone.localtime(record.imported_at).strftime("%d/%m/%Y %H:%M"),
+        }
 
     @admin.display(description=_("version in force"), ordering="current_version__number")
     def version_number(self, obj):
@@ -256,6 +299,11 @@ class ProcedureAdmin(admin.ModelAdmin):
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="catalog_procedure_import",
+            ),
+            path(
+                "import-national/",
+                self.admin_site.admin_view(self.national_import_view),
+                name="catalog_procedure_import_national",
             ),
             path(
                 "export/",
@@ -309,6 +357,68 @@ class ProcedureAdmin(admin.ModelAdmin):
             "export_url": reverse("admin:catalog_procedure_export"),
         }
         return TemplateResponse(request, "admin/catalog/procedure/import.html", context)
+
+    def national_import_view(self, request):
+        """Upload the national database export: a dry run shows the report, then apply."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        report = None
+        error = ""
+        if request.method == "POST":
+            form = NationalImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    records = national_records_read(form.cleaned_data["file"].read())
+                    report = national_catalog_import(
+                        records, dry_run=form.cleaned_data["dry_run"], actor=request.user
+                    )
+                except NationalImportError as exc:
+                    error = str(exc)
+                else:
+                    if not report.dry_run:
+                        messages.success(request, report_lines(report, limit=0)[0])
+                        form = NationalImportForm()
+        else:
+            form = NationalImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import from the national procedure database"),
+            "form": form,
+            "report": report,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/catalog/procedure/import_national.html", context)
+
+
+class NationalImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("National database export (.json or .json.gz)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.gz"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only show what would change (dry run)"), required=False, initial=True
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > NATIONAL_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.")
+                % {"limit": NATIONAL_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+@admin.register(NationalAgency)
+class NationalAgencyAdmin(admin.ModelAdmin):
+    """How the national database's agency names map to the province's agencies."""
+
+    list_display = ("name", "agency")
+    list_editable = ("agency",)
+    list_filter = (("agency", admin.EmptyFieldListFilter),)
+    search_fields = ("name",)
+    autocomplete_fields = ("agency",)
 
 
 @admin.register(ProcedureVersion)

@@ -59,7 +59,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tinhso.catalog.models import Fee, Field, Procedure, ProcessStep, RequiredDocument
-from tinhso.catalog.services import procedure_version_publish
+from tinhso.catalog.services import COMMUNE_LABEL, procedure_version_publish
 from tinhso.core.audit import audit_log_write
 from tinhso.core.excel import sheet_append, sheet_rows, workbook_bytes
 from tinhso.core.numbers import EXCEL_INTEGER
@@ -165,8 +165,8 @@ def catalog_export(procedures=None) -> Workbook:
                 p.name,
                 p.field.code,
                 p.field.name,
-                p.agency.code,
-                p.agency.name,
+                p.agency.code if p.agency else "",
+                p.agency.name if p.agency else str(COMMUNE_LABEL),
                 p.applicants,
                 float(p.processing_days),
                 p.online_level,

@@ -45,15 +45,29 @@ class Procedure(TimeStampedModel):
         NONE = "none", _("Not online")
 
     code = models.CharField(_("national code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=500)
+    name = models.CharField(_("name"), max_length=1500)
     field = models.ForeignKey(
         Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="procedures"
     )
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("implementing agency"),
+        help_text=_(
+            "The province-level agency that carries it out. Leave empty when only the communes "
+            "carry it out."
+        ),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="procedures",
+    )
+    at_communes = models.BooleanField(
+        _("carried out by the communes"),
+        default=False,
+        help_text=_(
+            "Every commune People's Committee of the province carries it out: the applicant "
+            "chooses the commune when submitting. The catalogue lists it once."
+        ),
     )
     applicants = models.CharField(
         _("applicants"), max_length=20, choices=Applicants.choices, default=Applicants.BOTH
@@ -69,10 +83,20 @@ class Procedure(TimeStampedModel):
     )
     accepts_in_person = models.BooleanField(_("at the desk"), default=True)
     accepts_postal = models.BooleanField(_("by post"), default=True)
+    processing_time_text = models.TextField(
+        _("processing time as published"),
+        blank=True,
+        help_text=_("Shown to applicants; the deadline counts the working days above."),
+    )
     steps_description = models.TextField(_("how to carry it out"), blank=True)
     requirements = models.TextField(_("conditions"), blank=True)
-    result_description = models.CharField(_("result"), max_length=500, blank=True)
+    result_description = models.TextField(_("result"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    keywords = models.TextField(
+        _("search keywords"),
+        blank=True,
+        help_text=_("More words search finds it by: agencies as published, results, key words."),
+    )
     search_text = models.TextField(editable=False, blank=True, db_index=False)
     name_sort = SortKeyField(sources=["name"])
     is_active = models.BooleanField(_("published"), default=True)
@@ -90,6 +114,12 @@ class Procedure(TimeStampedModel):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
         ordering = ["name_sort", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=False) | models.Q(at_communes=True),
+                name="procedure_has_implementer",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -106,7 +136,19 @@ class RequiredDocument(models.Model):
         Procedure, on_delete=models.CASCADE, related_name="documents", verbose_name=_("procedure")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
-    name = models.CharField(_("name"), max_length=500)
+    case = models.CharField(
+        _("case"),
+        max_length=2000,
+        blank=True,
+        help_text=_("The case it belongs to (trường hợp), when the procedure has several."),
+    )
+    name = models.CharField(_("name"), max_length=8000)
+    forms = models.CharField(
+        _("form names"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The published forms (mẫu đơn, tờ khai), separated by semicolons."),
+    )
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     is_required = models.BooleanField(_("required"), default=True)
@@ -126,9 +168,24 @@ class Fee(models.Model):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="fees", verbose_name=_("procedure")
     )
+
+    class Channel(models.IntegerChoices):
+        """The national channel codes (KENH), as ``dossiers.constants.Channel``."""
+
+        IN_PERSON = 1, _("In person")
+        ONLINE = 2, _("Online")
+        POSTAL = 3, _("Public postal service")
+
     name = models.CharField(_("name"), max_length=300)
     amount = models.PositiveIntegerField(_("amount (VND)"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=1500, blank=True)
+    channel = models.PositiveSmallIntegerField(
+        _("channel"),
+        choices=Channel.choices,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the fee is the same on every channel."),
+    )
 
     class Meta:
         verbose_name = _("fee")
@@ -212,3 +269,51 @@ class ProcedureVersion(models.Model):
     @property
     def documents(self) -> list[dict]:
         return self.snapshot["documents"]
+
+
+class NationalAgency(models.Model):
+    """How an agency name of the national procedure database (``COQUANTHUCHIEN``, e.g. "Sở Tư
+    pháp", "Công an tỉnh") maps to one of the province's agencies. No agency: the province does
+    not carry out procedures of that national agency (customs, tax, the State Bank…)."""
+
+    name = models.CharField(_("national name"), max_length=500, unique=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("province agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("national agency name")
+        verbose_name_plural = _("national agency names")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NationalRecord(models.Model):
+    """The national database's record a procedure was imported from, kept whole so a later
+    synchronisation can compare (``catalog.national``)."""
+
+    procedure = models.OneToOneField(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="national_record",
+    )
+    code = models.CharField(_("national base code"), max_length=20, unique=True)
+    record = models.JSONField(_("record"))
+    record_hash = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        verbose_name = _("national record")
+        verbose_name_plural = _("national records")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code

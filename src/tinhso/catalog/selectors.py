@@ -8,14 +8,17 @@ query is folded the same way, and every folded word of the query must occur in i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Field, Procedure, ProcessStep
 from tinhso.core.text import fold_words
 from tinhso.org import selectors as org_selectors
-from tinhso.org.models import Agency
+from tinhso.org.models import Agency, Ward
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -115,6 +118,70 @@ def procedure_list_for_officer(
     desk = org_selectors.desk_agency_filter(user, prefix="agency__")
     if desk is None:
         return procedures.none()
+    # A commune People's Committee's desk receives every procedure the communes carry out.
+    own = org_selectors.officer_agency_id(user)
+    at_commune = Agency.objects.filter(pk=own, kind=Agency.Kind.WARD_COMMITTEE).exists()
+    communes = Q(at_communes=True) if at_commune else Q(pk__in=[])
     if desk_only:
-        return procedures.filter(desk)
-    return procedures.filter(desk | Q(agency_id=org_selectors.officer_agency_id(user)))
+        return procedures.filter(desk | communes)
+    return procedures.filter(desk | communes | Q(agency_id=org_selectors.officer_agency_id(user)))
+
+
+def implementing_agencies(procedure: Procedure) -> QuerySet[Agency]:
+    """The agencies a dossier of ``procedure`` may be submitted to: its province-level agency,
+    and when the communes carry it out, every active commune People's Committee of the province
+    (``settings.PROVINCE_CODE``). By kind then name."""
+    choice = Q(pk=procedure.agency_id) if procedure.agency_id else Q(pk__in=[])
+    if procedure.at_communes:
+        choice |= Q(
+            kind=Agency.Kind.WARD_COMMITTEE,
+            is_active=True,
+            ward__province_code=settings.PROVINCE_CODE,
+        )
+    return (
+        Agency.objects.filter(choice)
+        .select_related("served_by", "ward")
+        .order_by(
+            Case(When(kind=Agency.Kind.WARD_COMMITTEE, then=1), default=0),
+            "name",
+            "pk",
+        )
+    )
+
+
+def implementing_agency_get(
+    procedure: Procedure, *, agency: Agency | str | None = None, ward: Ward | int | None = None
+) -> Agency:
+    """The agency that will carry out a dossier of ``procedure``: ``agency`` (an Agency or its
+    code), or the People's Committee of ``ward`` (a Ward or its code), or with neither the
+    procedure's own agency.
+
+    Raises ``ValidationError({"agency": …})`` when the choice is not one of
+    ``implementing_agencies(procedure)``: a ward outside the province, a ward with no active
+    People's Committee, or no choice for a procedure only the communes carry out.
+    """
+    if ward is not None:
+        ward_code = ward.pk if isinstance(ward, Ward) else ward
+        found = Ward.objects.filter(pk=ward_code).first()
+        if found is None or found.province_code != settings.PROVINCE_CODE:
+            raise ValidationError({"agency": _("This ward or commune is not in the province.")})
+        committee = Agency.objects.filter(
+            kind=Agency.Kind.WARD_COMMITTEE, ward=found, is_active=True
+        ).first()
+        if committee is None:
+            raise ValidationError(
+                {"agency": _("This ward or commune has no People's Committee on this system.")}
+            )
+        agency = committee
+    if agency is None:
+        if procedure.agency_id is None:
+            raise ValidationError(
+                {"agency": _("Choose the ward or commune that should carry out this procedure.")}
+            )
+        return cast(Agency, procedure.agency)
+    allowed = implementing_agencies(procedure)
+    lookup = {"code": agency} if isinstance(agency, str) else {"pk": agency.pk}
+    chosen = allowed.filter(**lookup).first()
+    if chosen is None:
+        raise ValidationError({"agency": _("This agency does not carry out this procedure.")})
+    return chosen

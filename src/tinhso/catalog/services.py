@@ -3,10 +3,14 @@ import json
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import pgettext_lazy
 
 from tinhso.catalog.models import Procedure, ProcedureVersion
 from tinhso.core.audit import audit_log_write
 from tinhso.core.text import fold
+
+# How the catalogue names the implementer of a procedure every commune carries out.
+COMMUNE_LABEL = pgettext_lazy("implementing agency", "Commune People's Committee")
 
 
 def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
@@ -16,6 +20,7 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
         "name": procedure.name,
         "field_id": procedure.field_id,
         "agency_id": procedure.agency_id,
+        "at_communes": procedure.at_communes,
         "processing_days": str(procedure.processing_days),
         "online_level": procedure.online_level,
         "legal_basis": procedure.legal_basis,
@@ -24,6 +29,8 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
             {
                 "id": doc.pk,
                 "name": doc.name,
+                "case": doc.case,
+                "forms": doc.forms,
                 "originals": doc.originals,
                 "copies": doc.copies,
                 "required": doc.is_required,
@@ -31,7 +38,7 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
             for doc in procedure.documents.all()
         ],
         "fees": [
-            {"name": fee.name, "amount": fee.amount, "note": fee.note}
+            {"name": fee.name, "amount": fee.amount, "note": fee.note, "channel": fee.channel}
             for fee in procedure.fees.all()
         ],
         "steps": [
@@ -50,7 +57,15 @@ def procedure_snapshot(procedure: Procedure) -> dict[str, Any]:
 
 
 def procedure_search_text(procedure: Procedure) -> str:
-    return fold(f"{procedure.name} {procedure.code} {procedure.field.name} {procedure.agency.name}")
+    """The folded text search looks in: name, code, field, agency, "commune" for a procedure the
+    communes carry out, and the keywords (national agency names, results)."""
+    parts = [procedure.name, procedure.code, procedure.field.name]
+    if procedure.agency is not None:
+        parts.append(procedure.agency.name)
+    if procedure.at_communes:
+        parts.append(str(COMMUNE_LABEL))
+    parts.append(procedure.keywords)
+    return fold(" ".join(parts))
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Procedure
+from tinhso.catalog.selectors import implementing_agency_get
 from tinhso.core.actors import actor_system_name, actor_user, is_system
 from tinhso.core.audit import audit_log_write
 from tinhso.core.calendar import get_calendar
@@ -371,9 +372,16 @@ def dossier_submit(
     delivery: str = Delivery.DESK,
     documents: list[Any] | None = None,
     checklist: list[int] | None = None,
+    agency: Any = None,
+    ward: Any = None,
 ) -> Dossier:
     """Register a new dossier: online or by post it waits at the desk as "Mới đăng ký"; at the
     desk (``channel`` in person) the clerk receives it at once with ``checklist``.
+
+    ``agency`` (an Agency or its code) or ``ward`` (a Ward or its code) chooses the implementing
+    agency of a procedure the communes carry out (``catalog.selectors.implementing_agency_get``:
+    ``ValidationError`` on ``agency`` for a ward outside the province or without a People's
+    Committee); the dossier's code and desk are that agency's.
 
     ``documents`` are uploads, or ``(upload, {"document_id": id})`` pairs naming the required
     document each one answers.
@@ -399,7 +407,8 @@ def dossier_submit(
             raise ValidationError(
                 _("Please attach: %(documents)s.") % {"documents": "; ".join(missing)}
             )
-    desk = procedure.agency.desk
+    implementer = implementing_agency_get(procedure, agency=agency, ward=ward)
+    desk = implementer.desk
     now = _local_now()
     # A person without an agency submits for themselves; an officer or a system actor for someone.
     is_citizen = actor_user(actor) is not None and officer_agency_id(actor) is None
@@ -408,7 +417,7 @@ def dossier_submit(
         procedure=procedure,
         procedure_version=version,
         receiving_agency=desk,
-        agency=procedure.agency,
+        agency=implementer,
         current_agency=desk,
         status=Status.NEW,
         channel=channel,
@@ -424,7 +433,11 @@ def dossier_submit(
         summary=summary.strip(),
         delivery=delivery,
         submitted_at=now,
-        fee_amount=sum(fee["amount"] for fee in version.snapshot.get("fees", [])),
+        fee_amount=sum(
+            fee["amount"]
+            for fee in version.snapshot.get("fees", [])
+            if fee.get("channel") in (None, int(channel))
+        ),
     )
     # Check what the applicant typed; the relations were just read from the database.
     dossier.full_clean(

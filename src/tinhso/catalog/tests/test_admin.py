@@ -83,7 +83,9 @@ def test_saving_a_procedure_with_changed_steps_publishes_a_new_version(client, s
     assert version.number == 2
     assert version.snapshot["processing_days"] == "7.0"
     assert version.steps[1]["budget_days"] == "3.00"
-    assert version.snapshot["fees"] == [{"name": "Lệ phí", "amount": 8000, "note": ""}]
+    assert version.snapshot["fees"] == [
+        {"name": "Lệ phí", "amount": 8000, "note": "", "channel": None}
+    ]
     dossier.refresh_from_db()
     assert dossier.procedure_version.number == 1
     assert AuditLog.objects.filter(action="procedure.version_publish", actor=staff).exists()

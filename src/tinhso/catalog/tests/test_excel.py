@@ -81,7 +81,7 @@ def described(procedure: Procedure) -> dict:
     return {
         **{name: getattr(procedure, name) for name in plain},
         "field": (procedure.field.code, procedure.field.name),
-        "agency": procedure.agency.code,
+        "agency": procedure.agency.code if procedure.agency else "",
         "documents": list(
             procedure.documents.values_list(
                 "order", "name", "originals", "copies", "is_required", "note"
