@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from tinhso.catalog import selectors as catalog_selectors
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, TransitionError
@@ -459,6 +460,15 @@ def _error_text(error: Exception) -> str:
 
 
 # --- desk registration ---------------------------------------------------------------------------
+def _desk_implementer(request, procedure):
+    """A procedure the communes carry out, received at a commune People's Committee's desk, is
+    carried out by that committee; otherwise by the procedure's own agency."""
+    if not procedure.at_communes:
+        return None
+    own = officer_agency_id(request.user)
+    return catalog_selectors.implementing_agencies(procedure).filter(pk=own).first()
+
+
 @officer_required(perm="dossiers.receive_dossier")
 @accepts_uploads
 def desk_new(request):
@@ -471,7 +481,11 @@ def desk_new(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = services.dossier_submit(actor=request.user, **form.service_params())
+            dossier = services.dossier_submit(
+                actor=request.user,
+                **form.service_params(),
+                agency=_desk_implementer(request, procedure),
+            )
         except (TransitionError, PermissionDenied, ValidationError) as error:
             form.add_error(None, _error_text(error))
         else:

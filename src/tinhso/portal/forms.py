@@ -136,8 +136,15 @@ class SubmitForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, documents=(), applicants: str = "both", **kwargs):
+    def __init__(self, *args, documents=(), applicants: str = "both", agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if agencies is not None:  # a procedure the communes carry out: which one
+            self.fields["agency"] = forms.ModelChoiceField(
+                label=_("Ward or commune that carries out your dossier"),
+                queryset=agencies,
+                empty_label=_("Choose the ward or commune"),
+                help_text=_("Usually the ward or commune where you live."),
+            )
         if applicants in ApplicantKind.values:  # the procedure is for one kind only
             kind: Any = self.fields["applicant_kind"]  # its stubs type .choices too loosely
             kind.choices = [c for c in kind.choices if c[0] == applicants]

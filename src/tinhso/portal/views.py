@@ -31,6 +31,7 @@ from tinhso.accounts.otp import second_factor_required
 from tinhso.accounts.scopes import SCOPES
 from tinhso.catalog import selectors as catalog_selectors
 from tinhso.catalog.models import Procedure, RequiredDocument
+from tinhso.catalog.services import COMMUNE_LABEL
 from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, TransitionError
 from tinhso.core.ratelimit import rate_limit_hit, ratelimit
@@ -126,7 +127,7 @@ def _procedure_or_404(pk: int) -> Procedure:
 
 def procedure_detail(request, pk: int):
     procedure = _procedure_or_404(pk)
-    desk = procedure.agency.desk
+    desk = procedure.agency.desk if procedure.agency else None
     channels = []
     if procedure.is_online:
         channels.append(_("Online on this portal"))
@@ -144,8 +145,25 @@ def procedure_detail(request, pk: int):
             "documents": procedure.documents.all(),
             "fees": procedure.fees.all(),
             "can_submit_online": procedure.is_online and procedure.current_version_id,
+            "commune_label": COMMUNE_LABEL,
         },
     )
+
+
+def _commune_choices(procedure: Procedure, user) -> tuple[Any, Any]:
+    """The agencies to choose from for a procedure the communes carry out (``None`` for any
+    other), and the one suggested: the committee of the ward of the person's last dossier."""
+    if not procedure.at_communes:
+        return None, None
+    agencies = catalog_selectors.implementing_agencies(procedure)
+    last_ward = (
+        Dossier.objects.filter(applicant=user, applicant_ward__isnull=False)
+        .order_by("-submitted_at")
+        .values_list("applicant_ward", flat=True)
+        .first()
+    )
+    suggested = agencies.filter(ward_id=last_ward).first() if last_ward else None
+    return agencies, suggested
 
 
 @cache_control(max_age=3600, public=True)
@@ -206,10 +224,15 @@ def submit(request, pk: int):
         messages.error(request, _("This procedure cannot be submitted online."))
         return redirect("portal:procedure", pk=procedure.pk)
     documents = procedure.current_version.documents
+    agencies, suggested = _commune_choices(procedure, request.user)
     files_lost = False
     if request.method == "POST":
         form = SubmitForm(
-            request.POST, request.FILES, documents=documents, applicants=procedure.applicants
+            request.POST,
+            request.FILES,
+            documents=documents,
+            applicants=procedure.applicants,
+            agencies=agencies,
         )
         if form.is_valid():
             data = form.cleaned_data
@@ -229,6 +252,7 @@ def submit(request, pk: int):
                     summary=data["summary"],
                     delivery=data["delivery"],
                     documents=form.service_documents(),
+                    agency=data.get("agency"),
                 )
             except ValidationError as error:
                 _service_errors_to_form(form, error)
@@ -247,10 +271,15 @@ def submit(request, pk: int):
         files_lost = bool(request.FILES)
         status = 400
     else:
+        initial = _submit_initial(request.user)
+        if suggested is not None:
+            initial["agency"] = suggested.pk
+            initial["applicant_ward"] = suggested.ward_id
         form = SubmitForm(
-            initial=_submit_initial(request.user),
+            initial=initial,
             documents=documents,
             applicants=procedure.applicants,
+            agencies=agencies,
         )
         status = 200
     return render(

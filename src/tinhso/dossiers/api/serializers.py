@@ -1,6 +1,7 @@
 """Dossier serializers. Personal data appears only in the serializers for people allowed to
 see it (the applicant, the officers of the agencies concerned); tracking has its own."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -9,6 +10,7 @@ from rest_framework import serializers
 
 from tinhso.catalog.api.serializers import AgencyRefSerializer
 from tinhso.catalog.models import Procedure
+from tinhso.catalog.selectors import implementing_agency_get
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.actions import SPECS
 from tinhso.dossiers.constants import (
@@ -417,6 +419,22 @@ class DossierSubmitSerializer(serializers.Serializer):
     applicant_ward = WardField(
         queryset=Ward.objects.all(), required=False, allow_null=True, help_text="Ward code."
     )
+    agency = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="For a procedure the communes carry out (`at_communes`): the code of the "
+        "commune People's Committee that should carry it out. Give this or `ward`.",
+    )
+    ward = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="For a procedure the communes carry out: the code of the ward or commune whose "
+        "People's Committee should carry it out (400 if it is outside the province or has no "
+        "committee on this system).",
+    )
     organisation_name = serializers.CharField(max_length=300, required=False, allow_blank=True)
     summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
     delivery = serializers.ChoiceField(choices=Delivery.choices, default=Delivery.DESK)
@@ -463,6 +481,14 @@ class DossierSubmitSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"organisation_name": _("Enter the organisation's name.")}
             )
+        try:
+            attrs["implementing_agency"] = implementing_agency_get(
+                procedure, agency=attrs.get("agency") or None, ward=attrs.get("ward")
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                {"ward" if attrs.get("ward") else "agency": error.message_dict["agency"]}
+            ) from None
         return attrs
 
 

@@ -335,6 +335,7 @@ class DossierViewSet(
             "organisation_name": data.get("organisation_name", ""),
             "summary": data.get("summary", ""),
             "delivery": data["delivery"],
+            "agency": data["implementing_agency"],
             "documents": [
                 (upload, {"document_id": document_id})
                 for upload, document_id in zip(data["documents"], data["document_ids"], strict=True)
