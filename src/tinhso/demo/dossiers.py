@@ -608,24 +608,29 @@ def _new_sim(ctx: Context, seeded: SeededProcedure, target: int) -> Sim:
             channel = Channel.IN_PERSON
         else:
             channel = Channel.POSTAL
-    ward = procedure.agency.ward if procedure.agency.ward_id else None
+    implementer = rng.choice(seeded.agencies)
+    ward = implementer.ward if implementer.ward_id else None
     applicant = _applicant(ctx, spec, channel, ward)
     delivery = {
         Channel.IN_PERSON: Delivery.DESK,
         Channel.POSTAL: Delivery.POST,
         Channel.ONLINE: Delivery.ONLINE if rng.random() < 0.6 else Delivery.DESK,
     }[channel]
-    desk = procedure.agency.desk
+    desk = implementer.desk
     dossier = Dossier(
         procedure=procedure,
         procedure_version=version,
         receiving_agency=desk,
-        agency=procedure.agency,
+        agency=implementer,
         current_agency=desk,
         status=S.NEW,
         channel=channel,
         delivery=delivery,
-        fee_amount=sum(fee["amount"] for fee in version.snapshot.get("fees", [])),
+        fee_amount=sum(
+            fee["amount"]
+            for fee in version.snapshot.get("fees", [])
+            if fee.get("channel") in (None, int(channel))
+        ),
         version=1,
         **applicant,
     )
@@ -645,12 +650,10 @@ def _anchor(ctx: Context, target: int) -> dt.datetime:
 
 def _simulate(ctx: Context, catalogue: list[SeededProcedure], target: int) -> Sim:
     rng = ctx.rng
-    # A ward procedure is published once per ward: its weight is shared among them.
-    copies = Counter(item.spec.nid for item in catalogue)
-    weights = [item.spec.weight / copies[item.spec.nid] for item in catalogue]
+    weights = [item.spec.weight for item in catalogue]
     for _attempt in range(30):
         if target == S.FINANCIAL_OBLIGATION:
-            pool = [item for item in catalogue if item.spec.obligation]
+            pool = [item for item in catalogue if item.spec.obligation] or catalogue
             seeded = rng.choice(pool)
         else:
             seeded = rng.choices(catalogue, weights=weights)[0]

@@ -184,6 +184,24 @@ def people_index(agencies: dict[str, Agency]) -> dict[str, list[User]]:
     return index
 
 
+# The agencies whose officers carry out the demo catalogue's processes (demo.procedures), as
+# listed by logins_table: no database read, so `seed_demo --print-logins` stays instant.
+SIGN_IN_AGENCIES = [
+    ("stp", "Sở Tư pháp"),
+    ("sxd", "Sở Xây dựng"),
+    ("snnmt", "Sở Nông nghiệp và Môi trường"),
+    ("stc", "Sở Tài chính"),
+    ("ca", "Công an thành phố"),
+    ("ward", "UBND phường, xã mẫu"),
+]
+WARD_SIGN_INS = 5  # demo.agencies.WARD_COUNT
+
+
+def demo_username(key: str, role: str) -> str:
+    """The first demo officer's username with ``role`` at the agency ``key`` (``ward1``…)."""
+    return f"{key}.{ROLE_SLUGS[role]}"
+
+
 def logins_table() -> str:
     """The table of demo sign-ins that scripts/serve.sh prints."""
     places = {
@@ -202,10 +220,23 @@ def logins_table() -> str:
         f"    {username:<{width}}{role:<{role_width}}{where}" for username, role, where in rows
     ]
     lines.append(
-        "    Mỗi cơ quan khác cũng có cán bộ <mã cơ quan>.<vai trò>: ví dụ ward1.motcua, "
-        "ward1.chuyenvien, ward1.lanhdao (UBND phường: Đăng ký khai sinh, chứng thực…), "
-        "ca.chuyenvien (Công an); danh sách đủ ở /admin/."
+        "    Mỗi cơ quan có thủ tục trong danh mục mẫu có đủ cán bộ cho mọi bước của quy trình "
+        "(<mã cơ quan>.<vai trò>, vai trò: "
+        + ", ".join(ROLE_SLUGS[role] for role in OFFICE_ROLES)
+        + "; các Sở nhận hồ sơ tại một cửa của Trung tâm: center.motcua hoặc motcua):"
     )
+    for key, name in SIGN_IN_AGENCIES:
+        slugs = [
+            ROLE_SLUGS[role]
+            for role in OFFICE_ROLES
+            if not (key != "ward" and role == roles.ONE_STOP_CLERK)
+        ]
+        if key == "ward":
+            for number in range(1, WARD_SIGN_INS + 1):
+                users = ", ".join(f"ward{number}.{slug}" for slug in slugs)
+                lines.append(f"      {name} {number}: {users}")
+        else:
+            lines.append(f"      {name}: " + ", ".join(f"{key}.{slug}" for slug in slugs))
     secret = " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(DEMO_TOTP_SECRET), 4))
     lines.append(
         "    Cán bộ và quản trị nhập thêm mã xác thực 6 số sau mật khẩu: thêm khóa "

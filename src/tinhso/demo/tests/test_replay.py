@@ -107,6 +107,7 @@ def replay(seeded: Dossier) -> Dossier:
                     if seeded.channel == 2
                     else [],
                     checklist=[d["id"] for d in docs],
+                    agency=seeded.agency,
                 )
                 continue
             assert dossier is not None, "a history opens with the submission"

@@ -14,6 +14,7 @@ from django_otp.oath import TOTP
 
 from tinhso.accounts.models import User
 from tinhso.catalog.models import Field, Procedure, ProcedureVersion
+from tinhso.catalog.selectors import implementing_agencies
 from tinhso.core.models import AuditLog
 from tinhso.demo.people import DEMO_TOTP_SECRET, PASSWORD, logins_table
 from tinhso.dossiers import services
@@ -105,21 +106,25 @@ def test_seed_demo_builds_the_province_once_and_tops_dossiers_up():
     assert all(a.ward_id and a.served_by_id is None for a in wards)
     assert all(a.parent_id == city.pk for a in agencies.exclude(pk=city.pk))
 
-    # Catalogue.
-    procedures = Procedure.objects.select_related("current_version")
-    assert procedures.count() >= 60
-    assert len({p.name for p in procedures}) >= 60
-    assert Field.objects.filter(procedures__isnull=False).distinct().count() >= 10
-    assert procedures.filter(agency__kind=Agency.Kind.WARD_COMMITTEE, field__code="hotich").exists()
-    assert {p.online_level for p in procedures} == set(Procedure.OnlineLevel.values)
-    lltp = procedures.get(name__startswith="Cấp Phiếu lý lịch tư pháp cho công dân")
-    assert lltp.fees.get().amount == 200_000
+    # Catalogue: the real national procedures, a commune procedure once for every ward.
+    procedures = Procedure.objects.select_related("current_version", "national_record")
+    assert procedures.count() >= 40
+    assert all(p.national_record.code + ".000.00.00.H13" == p.code for p in procedures)
+    assert Field.objects.filter(procedures__isnull=False).distinct().count() >= 5
+    communes = procedures.filter(at_communes=True, agency__isnull=True)
+    assert communes.count() >= 10
+    assert not procedures.filter(agency__kind=Agency.Kind.WARD_COMMITTEE).exists()
+    assert {p.online_level for p in procedures} <= set(Procedure.OnlineLevel.values)
     for procedure in procedures:
         steps = procedure.current_version.steps
         assert sum(Decimal(s["budget_days"]) for s in steps) == procedure.processing_days
         assert steps[0]["at_desk"] and steps[-1]["at_desk"]
-        assert procedure.current_version.documents
-    assert sum(1 for p in procedures if any(s["agency_id"] for s in p.current_version.steps)) >= 3
+        assert not any(s["agency_id"] for s in steps)  # within the implementing agency
+    assert sum(1 for p in procedures if p.current_version.documents) >= 0.9 * procedures.count()
+    commune_dossiers = Dossier.objects.filter(procedure__at_communes=True, procedure__agency=None)
+    assert commune_dossiers.exists()
+    assert all(d.agency.kind == Agency.Kind.WARD_COMMITTEE for d in commune_dossiers)
+    assert len({d.agency_id for d in commune_dossiers}) >= 2
 
     # People.
     for role in roles.ROLE_LABELS:
@@ -155,7 +160,7 @@ def test_seed_demo_builds_the_province_once_and_tops_dossiers_up():
     assert Dossier.objects.filter(supplement_count__gt=0).exists()
     obligations = Dossier.objects.filter(status=Status.FINANCIAL_OBLIGATION)
     assert obligations.exists()
-    assert all(d.fee_amount > 0 and d.procedure.field.code == "datdai" for d in obligations)
+    assert all(d.procedure.field.name == "Đất đai" for d in obligations)
     assert Dossier.objects.filter(applicant__username="congdan").exists()
     finished = Counter(Dossier.objects.exclude(timeliness="").values_list("timeliness", flat=True))
     assert finished["early"] > finished["on_time"] > 0 and finished["late"] > 0
@@ -176,7 +181,7 @@ def test_a_real_submission_after_seeding_continues_the_day_sequence():
     seeded = Dossier.objects.filter(receiving_agency=center).order_by("-submitted_at").first()
     day = timezone.localtime(seeded.submitted_at).date()
     last = DossierCounter.objects.get(agency=center, day=day).last
-    procedure = Procedure.objects.get(name__startswith="Cấp Phiếu lý lịch tư pháp cho công dân")
+    procedure = seeded.procedure
     clerk = User.objects.get(username="motcua")
     with time_machine.travel(seeded.submitted_at, tick=False):
         dossier = services.dossier_submit(
@@ -228,3 +233,27 @@ def test_demo_officers_sign_in_with_the_published_authenticator_key(client):
     assert User.objects.get(username="quantri").totpdevice_set.count() == 1
     with pytest.raises(CommandError):
         call_command("otp_code", "congdan", stdout=StringIO())
+
+
+def test_every_step_of_every_demo_process_has_a_listed_sign_in():
+    """`make demo` prints sign-ins that can carry any demo dossier through its whole process."""
+    seed(0)
+    listed = logins_table()
+    usernames = {u.pk: u.username for u in User.objects.all()}
+    for procedure in Procedure.objects.filter(is_active=True).select_related("agency"):
+        for implementer in implementing_agencies(procedure):
+            for step in procedure.current_version.steps:
+                agency = (
+                    Agency.objects.get(pk=step["agency_id"]) if step["agency_id"] else implementer
+                )
+                if step["at_desk"]:
+                    agency = agency.desk
+                holders = Officer.objects.filter(agency=agency, user__groups__name=step["role"])
+                names = {usernames[o.user_id] for o in holders}
+                assert any(name in listed for name in names), (procedure.code, agency, step)
+
+
+def test_seed_demo_fails_clearly_without_the_catalogue_file(settings, tmp_path):
+    settings.NATIONAL_CATALOGUE_FILE = tmp_path / "missing.json.gz"
+    with pytest.raises(CommandError, match="NATIONAL_CATALOGUE_FILE"):
+        seed(0)

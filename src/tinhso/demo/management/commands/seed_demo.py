@@ -1,18 +1,18 @@
-"""``manage.py seed_demo``: the demo province (agencies, catalogue, officers, citizens and a year of
-dossiers). Safe to run again: everything is matched by its natural key and dossiers are only
+"""``manage.py seed_demo``: the demo province (agencies, the real national catalogue imported
+from ``NATIONAL_CATALOGUE_FILE``, officers, citizens and a year of dossiers). Safe to run again: everything is matched by its natural key and dossiers are only
 topped up to ``--dossiers``.
 """
 
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from tinhso.demo.agencies import agencies_seed
 from tinhso.demo.dossiers import dossiers_seed
 from tinhso.demo.people import PASSWORD, logins_table, people_seed
-from tinhso.demo.procedures import procedures_seed
+from tinhso.demo.procedures import CatalogueFileMissing, catalogue_path, procedures_seed
 from tinhso.dossiers.models import Dossier
 from tinhso.org.models import Ward
 
@@ -45,8 +45,17 @@ class Command(BaseCommand):
             return
         agencies = agencies_seed()
         say(f"Agencies: {len(agencies)}")
-        catalogue = procedures_seed(agencies)
-        say(f"Procedures: {len(catalogue)}")
+        try:
+            path = catalogue_path()
+        except CatalogueFileMissing as exc:
+            raise CommandError(str(exc)) from exc
+        with tqdm(desc="Catalogue", unit="", disable=not verbosity, file=self.stderr) as bar:
+            catalogue, report = procedures_seed(agencies, progress=bar.update)
+        say(
+            f"Procedures from {path.name}: {len(report.created)} created, "
+            f"{len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+            f"{len(report.skipped)} skipped (not the province's); {len(catalogue)} published."
+        )
         people = people_seed(agencies)
         officers = len({u.pk for key, users in people.items() if key != "citizens" for u in users})
         say(f"Officers: {officers}, citizens: {len(people['citizens'])}")
