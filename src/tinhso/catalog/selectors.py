@@ -120,7 +120,9 @@ def procedure_list_for_officer(
         return procedures.none()
     # A commune People's Committee's desk receives every procedure the communes carry out.
     own = org_selectors.officer_agency_id(user)
-    at_commune = Agency.objects.filter(pk=own, kind=Agency.Kind.WARD_COMMITTEE).exists()
+    at_commune = (
+        own is not None and Agency.objects.filter(pk=own, kind=Agency.Kind.WARD_COMMITTEE).exists()
+    )
     communes = Q(at_communes=True) if at_commune else Q(pk__in=[])
     if desk_only:
         return procedures.filter(desk | communes)
