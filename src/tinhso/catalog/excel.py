@@ -10,8 +10,10 @@ row that repeats the headers. Columns the importer does not know are ignored.
     name              name of the procedure (required)
     field_code        code of the field (lĩnh vực) (required)
     field_name        name of the field; used only to create a field whose code is unknown
-    agency_code       QCVN 102:2016 code of the implementing agency (required, must exist)
+    agency_code       QCVN 102:2016 code of the province-level implementing agency (must
+                      exist; required unless at_communes)
     agency_name       for people only, ignored on import
+    at_communes       yes/no (default no): every commune People's Committee carries it out
     applicants        ``citizen`` / ``organisation`` / ``both`` (default ``both``)
     processing_days   processing time in working days, at least 0.5, one decimal (required)
     online_level      ``full`` / ``partial`` / ``none`` (default ``partial``)
@@ -91,6 +93,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "result_description": "Kết quả thực hiện",
         "legal_basis": "Căn cứ pháp lý",
         "is_active": "Đang công bố",
+        "at_communes": "Cấp xã thực hiện",
     },
     DOCUMENTS: {
         "procedure_code": "Mã thủ tục",
@@ -118,7 +121,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 REQUIRED_KEYS = {
-    PROCEDURES: ["code", "name", "field_code", "agency_code", "processing_days"],
+    PROCEDURES: ["code", "name", "field_code", "processing_days"],
     DOCUMENTS: ["procedure_code", "order", "name"],
     FEES: ["procedure_code", "name", "amount"],
     STEPS: ["procedure_code", "order", "name", "role", "budget_days"],
@@ -177,6 +180,7 @@ def catalog_export(procedures=None) -> Workbook:
                 p.result_description,
                 p.legal_basis,
                 p.is_active,
+                p.at_communes,
             ],
         )
         for doc in sorted(p.documents.all(), key=lambda d: (d.order, d.pk)):
@@ -505,7 +509,8 @@ def _check(rows: dict[str, list[_Row]], reader: _Reader) -> dict[str, _Plan]:
         r = reader
         code = r.text(row, "code", required=True, max_length=40)
         attrs: dict[str, Any] = {
-            "name": r.text(row, "name", required=True, max_length=500),
+            "name": r.text(row, "name", required=True, max_length=1500),
+            "at_communes": r.boolean(row, "at_communes", default=False),
             "applicants": r.choice(
                 row, "applicants", Procedure.Applicants.choices, default=Procedure.Applicants.BOTH
             ),
@@ -520,7 +525,7 @@ def _check(rows: dict[str, list[_Row]], reader: _Reader) -> dict[str, _Plan]:
             "accepts_postal": r.boolean(row, "accepts_postal", default=True),
             "steps_description": r.text(row, "steps_description"),
             "requirements": r.text(row, "requirements"),
-            "result_description": r.text(row, "result_description", max_length=500),
+            "result_description": r.text(row, "result_description"),
             "legal_basis": r.text(row, "legal_basis"),
             "is_active": r.boolean(row, "is_active", default=True),
         }
@@ -532,12 +537,14 @@ def _check(rows: dict[str, list[_Row]], reader: _Reader) -> dict[str, _Plan]:
                 _("there is no field with code “%(code)s”; give its name to create it.")
                 % {"code": field_code},
             )
-        agency_code = r.text(row, "agency_code", required=True)
+        agency_code = r.text(row, "agency_code", required=not attrs["at_communes"])
         if agency_code:
             if agency_code in agencies:
                 attrs["agency"] = agencies[agency_code]
             else:
                 r.error(row, _("there is no agency with code “%(code)s”.") % {"code": agency_code})
+        elif attrs["at_communes"]:
+            attrs["agency"] = None  # the communes only
         if not code:
             continue
         if code in plans:
@@ -551,7 +558,7 @@ def _check(rows: dict[str, list[_Row]], reader: _Reader) -> dict[str, _Plan]:
         plans[code] = _Plan(
             row=row, attrs=attrs, field_code=field_code or "", field_name=field_name or ""
         )
-        if None not in attrs.values():
+        if None not in [v for k, v in attrs.items() if k != "agency"]:
             _model_errors(
                 reader,
                 row,
@@ -591,7 +598,7 @@ def _check(rows: dict[str, list[_Row]], reader: _Reader) -> dict[str, _Plan]:
         plan = plan_for(row)
         attrs = {
             "order": order_of(row, plan),
-            "name": reader.text(row, "name", required=True, max_length=500),
+            "name": reader.text(row, "name", required=True, max_length=8000),
             "originals": reader.integer(row, "originals", default=1),
             "copies": reader.integer(row, "copies", default=0),
             "is_required": reader.boolean(row, "is_required", default=True),
@@ -607,7 +614,7 @@ def _check(rows: dict[str, list[_Row]], reader: _Reader) -> dict[str, _Plan]:
         attrs = {
             "name": reader.text(row, "name", required=True, max_length=300),
             "amount": reader.integer(row, "amount", minimum=0, thousands=True),
-            "note": reader.text(row, "note", max_length=300),
+            "note": reader.text(row, "note", max_length=1500),
         }
         if plan:
             plan.fees.append(attrs)

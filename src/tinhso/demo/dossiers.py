@@ -44,6 +44,7 @@ from tinhso.dossiers.constants import (
 )
 from tinhso.dossiers.effects import step_agency_id
 from tinhso.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierFile, Rating
+from tinhso.dossiers.services import document_name_short
 from tinhso.org import roles
 from tinhso.org.models import Ward
 
@@ -725,7 +726,7 @@ def _file(sim: Sim, event: DossierEvent, kind: str, doc: dict | None, ctx: Conte
         event=event,
         kind=file_kind,
         document_id=doc["id"] if doc else None,
-        document_name=doc["name"] if doc else "",
+        document_name=document_name_short(doc["name"]) if doc else "",
         original_name=original,
         content_type="application/pdf",
         extension=".pdf",

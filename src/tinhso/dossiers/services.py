@@ -274,6 +274,13 @@ def _store_files(
     return stored
 
 
+def document_name_short(name: str) -> str:
+    """A required document's name as a file records it: national names run to thousands of
+    characters, ``DossierFile.document_name`` keeps 500 (cut with "…")."""
+    limit = DossierFile._meta.get_field("document_name").max_length or 500
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def files_check(
     uploads: Iterable[Any] | None, kind: str
 ) -> list[tuple[CheckedFile, dict[str, Any]]]:
@@ -397,7 +404,7 @@ def dossier_submit(
         if meta.get("document_id") is not None:
             if meta["document_id"] not in known_docs:
                 raise ValidationError(_("A file names a document this procedure does not ask for."))
-            meta["document_name"] = known_docs[meta["document_id"]]
+            meta["document_name"] = document_name_short(known_docs[meta["document_id"]])
     if channel == Channel.ONLINE:
         given = {meta.get("document_id") for _f, meta in checked}
         missing = [

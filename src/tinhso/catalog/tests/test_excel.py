@@ -327,7 +327,7 @@ def test_the_command_lists_the_problems_and_fails(catalogue, tmp_path):
         (PROCEDURES, "processing_days", 2.55, "1"),
         (PROCEDURES, "online_level", "mức 4", "mức 4"),
         (PROCEDURES, "name", None, "name"),
-        (PROCEDURES, "name", "x" * 501, "500"),
+        (PROCEDURES, "name", "x" * 1501, "1500"),
         (PROCEDURES, "accepts_postal", "có lẽ", "có lẽ"),
         (DOCUMENTS, "order", 1.5, "1.5"),
         (DOCUMENTS, "copies", -1, "0"),
@@ -419,3 +419,23 @@ def test_the_export_command_can_pick_procedures_by_code(catalogue, tmp_path):
         call_command("export_catalog", str(path), "--code", "9.999999", stdout=io.StringIO())
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_catalog", str(tmp_path / "missing.xlsx"), stdout=io.StringIO())
+
+
+def test_a_commune_procedure_round_trips_and_needs_an_agency_without_the_communes(world):
+    procedure = world.procedure
+    Procedure.objects.filter(pk=procedure.pk).update(agency=None, at_communes=True)
+    procedure_version_publish(procedure=procedure)
+    data = catalog_export_bytes()
+    workbook = open_workbook(data)
+    row = row_of(workbook, PROCEDURES, procedure.code)
+    versions = ProcedureVersion.objects.count()
+    result = catalog_import(file=io.BytesIO(data))
+    assert procedure.code in result.unchanged and ProcedureVersion.objects.count() == versions
+    set_cell(workbook, PROCEDURES, row, "at_communes", "không")
+    with pytest.raises(CatalogImportError) as caught:
+        catalog_import(file=io.BytesIO(to_bytes(workbook)))
+    assert any("agency_code" in str(e) or "Mã cơ quan" in str(e) for e in caught.value.errors)
+    set_cell(workbook, PROCEDURES, row, "agency_code", world.justice.code)
+    catalog_import(file=io.BytesIO(to_bytes(workbook)))
+    procedure.refresh_from_db()
+    assert procedure.agency == world.justice and not procedure.at_communes

@@ -193,3 +193,22 @@ def test_at_a_commune_desk_the_dossier_is_that_commune_s(client, world, communes
     dossier = Dossier.objects.get()
     assert dossier.agency == communes["cai_khe"] and dossier.status == Status.RECEIVED
     assert dossier.code.startswith("000.30.02.H30-")
+
+
+def test_a_very_long_national_document_name_is_kept_short_on_the_file(world):
+    long_name = "Văn bản đề nghị " + "rất dài " * 200
+    procedure = procedure_create(
+        agency=world.justice, code="1.000009.000.00.00.H30", documents=(long_name,)
+    )
+    doc = procedure.current_version.documents[0]
+    dossier = services.dossier_submit(
+        procedure=procedure,
+        channel=Channel.ONLINE,
+        actor=world.citizen,
+        applicant_name="Nguyễn Văn An",
+        applicant_phone="0912345678",
+        documents=[(pdf_upload("x.pdf"), {"document_id": doc["id"]})],
+    )
+    stored = dossier.files.get()
+    assert len(stored.document_name) == 500 and stored.document_name.endswith("…")
+    assert long_name.startswith(stored.document_name[:-1])
