@@ -61,6 +61,12 @@ class AgencyRefSerializer(serializers.ModelSerializer):
 class DocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Send it in `document_ids` when submitting a dossier.")
     name = serializers.CharField()
+    case = serializers.CharField(
+        default="", help_text="The case (trường hợp) it belongs to, when there are several."
+    )
+    forms = serializers.CharField(
+        default="", help_text="Names of the published forms (mẫu đơn, tờ khai), '; '-separated."
+    )
     originals = serializers.IntegerField()
     copies = serializers.IntegerField()
     required = serializers.BooleanField()  # type: ignore[assignment]  # the document's, not Field.required
@@ -70,6 +76,11 @@ class FeeSerializer(serializers.Serializer):
     name = serializers.CharField()
     amount = serializers.IntegerField(help_text="VND")
     note = serializers.CharField()
+    channel = serializers.IntegerField(
+        allow_null=True,
+        default=None,
+        help_text="1 in person, 2 online, 3 by post; null: every channel.",
+    )
 
 
 class StepSerializer(serializers.Serializer):
@@ -83,7 +94,12 @@ class StepSerializer(serializers.Serializer):
 
 class ProcedureSerializer(serializers.ModelSerializer):
     field = FieldRefSerializer(read_only=True)
-    agency = AgencyRefSerializer(read_only=True)
+    agency = AgencyRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The province-level implementing agency; null when only the communes carry "
+        "it out.",
+    )
     online_level_label = serializers.CharField(source="get_online_level_display", read_only=True)
     applicants_label = serializers.CharField(source="get_applicants_display", read_only=True)
     version = serializers.IntegerField(
@@ -103,9 +119,11 @@ class ProcedureSerializer(serializers.ModelSerializer):
             "name",
             "field",
             "agency",
+            "at_communes",
             "applicants",
             "applicants_label",
             "processing_days",
+            "processing_time_text",
             "online_level",
             "online_level_label",
             "accepts_in_person",
@@ -140,7 +158,8 @@ class ProcedureDetailSerializer(ProcedureSerializer):
 
     @staticmethod
     def _doc(doc: dict) -> dict:
-        return {key: doc[key] for key in ("id", "name", "originals", "copies", "required")}
+        keys = ("id", "name", "case", "forms", "originals", "copies", "required")
+        return {key: doc[key] for key in keys if key in doc}
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, procedure) -> list[dict]:

@@ -82,7 +82,10 @@ def test_procedure_detail_has_documents_fees_steps_and_version(client, world):
     ]
     assert body["documents"][0]["id"] == procedure.current_version.documents[0]["id"]
     assert body["documents"][0]["required"] is True
-    assert body["fees"] == [{"name": "Lệ phí đăng ký", "amount": 30000, "note": ""}]
+    assert body["fees"] == [
+        {"name": "Lệ phí đăng ký", "amount": 30000, "note": "", "channel": None}
+    ]
+    assert body["at_communes"] is False and body["agency"]["code"] == procedure.agency.code
     assert [s["name"] for s in body["steps"]][:2] == ["Tiếp nhận hồ sơ", "Thẩm định hồ sơ"]
     assert body["steps"][1]["budget_days"] == "2.00"
     # A new published version is what the API shows next.
@@ -106,3 +109,14 @@ def test_unpublished_and_unknown_procedures_are_404(client, world):
 def test_catalogue_is_read_only(client, world):
     assert client.post("/api/v1/procedures/", {}).status_code == 405
     assert client.delete(f"/api/v1/procedures/{world.procedure.code}/").status_code == 405
+
+
+def test_a_commune_procedure_has_no_agency_and_says_so(client, world):
+    from tinhso.catalog.services import procedure_version_publish
+
+    procedure = world.procedure
+    Procedure.objects.filter(pk=procedure.pk).update(agency=None, at_communes=True)
+    procedure_version_publish(procedure=procedure)
+    body = client.get(f"/api/v1/procedures/{procedure.code}/").json()
+    assert body["agency"] is None and body["at_communes"] is True
+    assert body["documents"][0]["case"] == "" and body["documents"][0]["forms"] == ""
