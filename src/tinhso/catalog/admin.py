@@ -173,13 +173,16 @@ class ImportForm(forms.Form):
     )
 
     def clean_workbook(self):
-        upload = self.cleaned_data["workbook"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB.")
-                % {"limit": IMPORT_MAX_BYTES // (1024 * 1024)}
-            )
-        return upload
+        return _size_checked(self.cleaned_data["workbook"], IMPORT_MAX_BYTES)
+
+
+def _size_checked(upload, limit: int):
+    """``upload``, unless it is larger than ``limit`` bytes (then a ``ValidationError``)."""
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("The file is larger than %(limit)s MB.") % {"limit": limit // (1024 * 1024)}
+        )
+    return upload
 
 
 def _xlsx_response(data: bytes, name: str) -> HttpResponse:
@@ -401,13 +404,7 @@ class NationalImportForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > NATIONAL_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB.")
-                % {"limit": NATIONAL_IMPORT_MAX_BYTES // (1024 * 1024)}
-            )
-        return upload
+        return _size_checked(self.cleaned_data["file"], NATIONAL_IMPORT_MAX_BYTES)
 
 
 @admin.register(NationalAgency)
