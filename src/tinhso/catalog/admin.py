@@ -6,6 +6,7 @@ and imported from an Excel workbook (``tinhso.catalog.excel``).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -255,10 +256,16 @@ class ProcedureAdmin(admin.ModelAdmin):
         record = getattr(obj, "national_record", None) if obj.pk else None
         if record is None:
             return _("Not imported from the national database")
-        return _("%(code)s, imported %(when)s (the internal process is the province's own)") % {
+        text = _("%(code)s, imported %(when)s (the internal process is the province's own)") % {
             "code": record.code,
             "when": timezone.localtime(record.imported_at).strftime("%d/%m/%Y %H:%M"),
         }
+        if settings.DEMO_MODE:
+            text += " " + _(
+                "Demo: the procedure is the real national one, but its internal process (steps, "
+                "roles, time budgets) was generated for the demo."
+            )
+        return text
 
     @admin.display(description=_("version in force"), ordering="current_version__number")
     def version_number(self, obj):

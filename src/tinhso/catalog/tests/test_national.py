@@ -437,7 +437,7 @@ def test_the_real_national_catalogue_imports_checks_out_and_reimports_unchanged(
     assert ProcedureVersion.objects.count() == versions
 
 
-def test_the_admin_previews_then_imports_and_lists_the_names_to_map(client, province):
+def test_the_admin_previews_then_imports_and_lists_the_names_to_map(client, province, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
@@ -461,6 +461,14 @@ def test_the_admin_previews_then_imports_and_lists_the_names_to_map(client, prov
         reverse("admin:catalog_procedure_change", args=[Procedure.objects.get().pk])
     )
     assert change.status_code == 200 and "9.000001" in change.content.decode()
+    settings.DEMO_MODE = True
+    change = client.get(
+        reverse("admin:catalog_procedure_change", args=[Procedure.objects.get().pk])
+    )
+    assert (
+        "quy trình nội bộ (các bước, vai trò, thời gian) được sinh tự động"
+        in change.content.decode()
+    )
     bad = client.post(url, {"file": SimpleUploadedFile("x.json", b"nope")})
     assert bad.status_code == 200 and "not JSON" in bad.context["error"]
     names = client.get(reverse("admin:catalog_nationalagency_changelist"))
