@@ -6,7 +6,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from tinhso.catalog.models import Procedure
-from tinhso.catalog.selectors import implementing_agencies, procedure_list
+from tinhso.catalog.selectors import (
+    implementing_agencies,
+    procedure_list,
+    procedure_list_for_officer,
+)
 from tinhso.catalog.services import procedure_version_publish
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import Channel, Status
@@ -212,3 +216,13 @@ def test_a_very_long_national_document_name_is_kept_short_on_the_file(world):
     stored = dossier.files.get()
     assert len(stored.document_name) == 500 and stored.document_name.endswith("…")
     assert long_name.startswith(stored.document_name[:-1])
+
+
+def test_a_commune_desk_deals_with_the_commune_procedures_and_the_center_does_not(world, communes):
+    procedure = communes["procedure"]
+    clerk = officer_create(
+        username="caikhe_desk", agency=communes["cai_khe"], role=roles.ONE_STOP_CLERK
+    )
+    assert procedure in procedure_list_for_officer(clerk, desk_only=True)
+    assert procedure not in procedure_list_for_officer(world.clerk, desk_only=True)
+    assert world.procedure not in procedure_list_for_officer(clerk, desk_only=True)
