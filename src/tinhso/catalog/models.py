@@ -99,6 +99,8 @@ class Procedure(TimeStampedModel):
     )
     search_text = models.TextField(editable=False, blank=True, db_index=False)
     name_sort = SortKeyField(sources=["name"])
+    # The folded name alone: search ranks a procedure whose name has every word first.
+    search_name = models.TextField(editable=False, blank=True, db_index=False)
     is_active = models.BooleanField(_("published"), default=True)
     current_version = models.ForeignKey(
         "ProcedureVersion",

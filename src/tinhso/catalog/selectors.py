@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Field, Procedure, ProcessStep
@@ -41,18 +41,34 @@ def procedure_list(
     agency_id: int | None = None,
     online_only: bool = False,
 ) -> QuerySet[Procedure]:
-    """Published procedures matching every word of ``q`` (accents optional), by name."""
+    """Published procedures matching every word of ``q`` (accents optional): those whose name
+    has every word first, then those where the words stand together (e.g. in the name of the
+    agency or of a result: "đăng ký kinh doanh"), then the rest; by name within each."""
     qs = Procedure.objects.filter(PUBLISHED).select_related(
         "field", "agency", "agency__served_by", "current_version"
     )
-    for word in procedure_search_words(q):
+    words = procedure_search_words(q)
+    for word in words:
         qs = qs.filter(search_text__contains=word)
+    if words:
+        in_name = Q()
+        for word in words:
+            in_name &= Q(search_name__contains=word)
+        qs = qs.annotate(
+            search_rank=Case(
+                When(in_name, then=0),
+                When(search_text__contains=" ".join(fold(q).split()), then=1),
+                default=2,
+            )
+        )
     if field_id:
         qs = qs.filter(field_id=field_id)
     if agency_id:
         qs = qs.filter(agency_id=agency_id)
     if online_only:
         qs = qs.filter(online_level__in=[Procedure.OnlineLevel.FULL, Procedure.OnlineLevel.PARTIAL])
+    if words:
+        return qs.order_by(F("search_rank").asc(), "name_sort", "pk")
     return qs.order_by("name_sort", "pk")
 
 

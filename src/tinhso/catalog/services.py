@@ -81,10 +81,15 @@ def procedure_version_publish(*, procedure: Procedure, actor: Any = None) -> Pro
     ).hexdigest()
     latest = procedure.versions.order_by("-number").first()
     search_text = procedure_search_text(procedure)
+    search_name = fold(procedure.name)
     if latest and latest.content_hash == digest:
-        if procedure.current_version_id != latest.pk or procedure.search_text != search_text:
+        if (
+            procedure.current_version_id != latest.pk
+            or procedure.search_text != search_text
+            or procedure.search_name != search_name
+        ):
             Procedure.objects.filter(pk=procedure.pk).update(
-                current_version=latest, search_text=search_text
+                current_version=latest, search_text=search_text, search_name=search_name
             )
         return latest
     version = ProcedureVersion.objects.create(
@@ -94,7 +99,7 @@ def procedure_version_publish(*, procedure: Procedure, actor: Any = None) -> Pro
         snapshot=snapshot,
     )
     Procedure.objects.filter(pk=procedure.pk).update(
-        current_version=version, search_text=search_text
+        current_version=version, search_text=search_text, search_name=search_name
     )
     audit_log_write(
         actor=actor, action="procedure.version_publish", obj=procedure, version=version.number

@@ -413,8 +413,17 @@ def test_the_real_national_catalogue_imports_checks_out_and_reimports_unchanged(
     assert RequiredDocument.objects.exclude(forms="").count() == with_forms > 200
 
     # What people type.
-    found = {p.code.split(".000.")[0] for p in procedure_list(q="đăng ký kinh doanh")}
-    assert "2.001610" in found  # enterprise registration (Phòng Đăng ký kinh doanh)
+    ranked = list(procedure_list(q="đăng ký kinh doanh"))
+    found = {p.code.split(".000.")[0] for p in ranked}
+    assert "2.001610" in found  # enterprise registration (its results name "đăng ký kinh doanh")
+    # Names with every word first, then the words together elsewhere, then the rest.
+    assert [p.search_rank for p in ranked] == sorted(p.search_rank for p in ranked)
+    assert all(
+        all(w in fold(p.name) for w in ("dang", "ky", "kinh", "doanh"))
+        for p in ranked
+        if p.search_rank == 0
+    )
+    assert next(p for p in ranked if p.pk == dn.pk).search_rank == 1
     household = {
         p.code.split(".000.")[0]
         for p in procedure_list(q="dang ky ho kinh doanh")
