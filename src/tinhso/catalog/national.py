@@ -59,7 +59,7 @@ from tinhso.catalog.models import (
     RequiredDocument,
 )
 from tinhso.catalog.services import procedure_version_publish
-from tinhso.core.text import fold
+from tinhso.core.text import fold, vi_sort_key
 from tinhso.org.models import Agency
 
 LEVEL_COMMUNE = "Cấp xã"
@@ -434,6 +434,8 @@ class _Importer:
             if not has_time:  # keep the time the province gave it
                 del values["processing_days"]
             differs = {k: v for k, v in values.items() if getattr(procedure, k) != v}
+            if "name" in differs:  # update() skips the derived sort key
+                differs["name_sort"] = vi_sort_key(differs["name"])
             if differs:
                 Procedure.objects.filter(pk=procedure.pk).update(**differs)
                 changed = True

@@ -16,7 +16,7 @@ from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Field, Procedure, ProcessStep
-from tinhso.core.text import fold_words
+from tinhso.core.text import fold, fold_words
 from tinhso.org import selectors as org_selectors
 from tinhso.org.models import Agency, Ward
 
