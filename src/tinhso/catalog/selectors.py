@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Field, Procedure, ProcessStep
@@ -64,7 +64,13 @@ def procedure_list(
     if field_id:
         qs = qs.filter(field_id=field_id)
     if agency_id:
-        qs = qs.filter(agency_id=agency_id)
+        # A commune People's Committee carries out its own and every commune procedure.
+        commune = Agency.objects.filter(pk=agency_id, kind=Agency.Kind.WARD_COMMITTEE).exists()
+        qs = (
+            qs.filter(Q(agency_id=agency_id) | Q(at_communes=True))
+            if commune
+            else qs.filter(agency_id=agency_id)
+        )
     if online_only:
         qs = qs.filter(online_level__in=[Procedure.OnlineLevel.FULL, Procedure.OnlineLevel.PARTIAL])
     if words:
@@ -111,11 +117,19 @@ def field_list(*, nonempty: bool = False) -> QuerySet[Field]:
 
 
 def agency_list(*, nonempty: bool = False) -> QuerySet[Agency]:
-    """Active agencies by name, each with ``procedure_count`` of published procedures."""
+    """Active agencies by name, each with ``procedure_count`` of published procedures: its own,
+    and for a commune People's Committee also every procedure the communes carry out."""
+    communes = Procedure.objects.filter(PUBLISHED, at_communes=True).count()
     qs = (
         Agency.objects.filter(is_active=True)
         .select_related("served_by")
-        .annotate(procedure_count=_published_count())
+        .annotate(own_count=_published_count())
+        .annotate(
+            procedure_count=Case(
+                When(kind=Agency.Kind.WARD_COMMITTEE, then=F("own_count") + Value(communes)),
+                default=F("own_count"),
+            )
+        )
     )
     if nonempty:
         qs = qs.filter(procedure_count__gt=0)

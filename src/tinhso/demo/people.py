@@ -15,6 +15,7 @@ from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tinhso.accounts.models import User
+from tinhso.demo.agencies import PREFERRED_WARDS
 from tinhso.org import roles
 from tinhso.org.models import Agency, Officer
 
@@ -192,7 +193,7 @@ SIGN_IN_AGENCIES = [
     ("snnmt", "Sở Nông nghiệp và Môi trường"),
     ("stc", "Sở Tài chính"),
     ("ca", "Công an thành phố"),
-    ("ward", "UBND phường, xã mẫu"),
+    ("ward", "UBND phường, xã"),
 ]
 WARD_SIGN_INS = 5  # demo.agencies.WARD_COUNT
 
@@ -232,9 +233,10 @@ def logins_table() -> str:
             if not (key != "ward" and role == roles.ONE_STOP_CLERK)
         ]
         if key == "ward":
-            for number in range(1, WARD_SIGN_INS + 1):
+            for number, ward_name in enumerate(PREFERRED_WARDS[:WARD_SIGN_INS], start=1):
                 users = ", ".join(f"ward{number}.{slug}" for slug in slugs)
-                lines.append(f"      {name} {number}: {users}")
+                kind, _, rest = ward_name.partition(" ")
+                lines.append(f"      UBND {kind.lower()} {rest}: {users}")
         else:
             lines.append(f"      {name}: " + ", ".join(f"{key}.{slug}" for slug in slugs))
     secret = " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(DEMO_TOTP_SECRET), 4))

@@ -188,3 +188,18 @@ def test_fields_and_agencies_count_published_procedures(catalogue):
     assert w.center.code not in {a.code for a in agency_list(nonempty=True)}
     Agency.objects.filter(pk=w.ward.pk).update(is_active=False)
     assert w.ward.code not in {a.code for a in agency_list()}
+
+
+def test_a_commune_committee_lists_and_counts_the_procedures_every_commune_carries_out(catalogue):
+    """Filtering by a ward's People's Committee shows its own procedures and the commune ones
+    (published once, carried out by every commune); a department's filter does not."""
+    w = catalogue
+    commune = procedure_create(
+        agency=w.justice, code="2.000884.000.00.00.H30", name="Chứng thực chữ ký"
+    )
+    Procedure.objects.filter(pk=commune.pk).update(agency=None, at_communes=True)
+    assert names(procedure_list(agency_id=w.ward.pk)) == ["Chứng thực chữ ký", "Dang ky tam tru"]
+    assert "Chứng thực chữ ký" not in names(procedure_list(agency_id=w.justice.pk))
+    counts = {a.code: a.procedure_count for a in agency_list()}
+    assert counts[w.ward.code] == 2 and counts[w.justice.code] == 2
+    assert names(procedure_list(q="chung thuc")) == ["Chứng thực chữ ký"]  # listed once
