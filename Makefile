@@ -17,11 +17,14 @@ install: $(VENV)/.installed
 	scripts/system-deps.sh
 	if find src -name '*.po' | grep -q .; then $(PY) manage.py compilemessages -v 0 --ignore=.venv; fi
 
+# Refuses a port already in use before anything else; the links the seed and the site write
+# (slips' QR codes, messages) point to this PORT (and HOST) unless SITE_URL is given.
 demo: install
+	PORT=$(PORT) scripts/serve.sh --check-port
 	$(PY) manage.py createdb
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py seed_demo
+	SITE_URL="$$(PORT=$(PORT) scripts/serve.sh --site-url)" $(PY) manage.py seed_demo
 	DEMO_MODE=1 PORT=$(PORT) scripts/serve.sh
 
 test: install

@@ -28,6 +28,8 @@ DEBUG = env_bool("DEBUG", False)
 DEMO_MODE = env_bool("DEMO_MODE", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# An expired form is a page in the layout with a way on (core.error_pages).
+CSRF_FAILURE_VIEW = "tinhso.core.error_pages.csrf_failure"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -65,7 +67,6 @@ MIDDLEWARE = [
     "tinhso.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "tinhso.core.middleware.RejectNulMiddleware",
     # Text in NFC from here on: the query string now, the form body when it is read (ADR 8).
     "tinhso.core.middleware.TextNormalizationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After the language and the user are known: a page's refusal is the site's 400 page in the
+    # visitor's language (the API's is JSON).
+    "tinhso.core.middleware.RejectNulMiddleware",
     # Answers what tinhso.wsgi's RequestGuard refused (too large, too slow) before any view
     # or the CSRF check reads the body.
     "tinhso.core.request_guard.RequestGuardMiddleware",
@@ -82,6 +86,8 @@ MIDDLEWARE = [
     "tinhso.accounts.middleware.SecondFactorMiddleware",
     # Sets the device cookie of a completed sign-in (accounts.lockout, OWASP device cookies).
     "tinhso.accounts.middleware.DeviceCookieMiddleware",
+    # A bare 405 (require_POST) becomes the site's page, or JSON under /api/ (issue 7).
+    "tinhso.core.error_pages.ErrorPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "tinhso.core.middleware.PrivateNoStoreMiddleware",

@@ -20,7 +20,6 @@ from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views import defaults
 from drf_spectacular import generators, openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, serializers, status
@@ -30,6 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tinhso.core.error_pages import error_page, server_error_page
 from tinhso.core.errors import DomainError
 from tinhso.core.text import code_normalize
 
@@ -167,25 +167,31 @@ def error_json(code: str, message, http_status: int) -> JsonResponse:
     )
 
 
+def method_not_allowed_message(method: str) -> str:
+    """DRF's sentence for a 405, in the request's language."""
+    return str(exceptions.MethodNotAllowed.default_detail).format(method=method)
+
+
 def not_found(request, exception):
-    """``handler404``: an address under /api/ that no view matches answers in the envelope."""
+    """``handler404``: an address under /api/ that no view matches answers in the envelope;
+    elsewhere the site's page (``core.error_pages``)."""
     if request.path.startswith(API_PREFIX):
         return error_json("not_found", exceptions.NotFound.default_detail, 404)
-    return defaults.page_not_found(request, exception)
+    return error_page(request, 404)
 
 
 def bad_request(request, exception):
     """``handler400``: a request Django refuses before any view (e.g. a suspicious one)."""
     if request.path.startswith(API_PREFIX):
         return error_json("invalid", exceptions.ParseError.default_detail, 400)
-    return defaults.bad_request(request, exception)
+    return error_page(request, 400)
 
 
 def permission_denied(request, exception):
     """``handler403``: a refusal raised outside the API's views, still in the envelope."""
     if request.path.startswith(API_PREFIX):
         return error_json("permission_denied", exceptions.PermissionDenied.default_detail, 403)
-    return defaults.permission_denied(request, exception)
+    return error_page(request, 403)
 
 
 def server_error(request):
@@ -208,7 +214,7 @@ def server_error(request):
         )
         page["Retry-After"] = RETRY_AFTER_SECONDS
         return page
-    return defaults.server_error(request)
+    return server_error_page(request)
 
 
 # A viewset that finds its object by a code in the URL (a dossier's, a procedure's) reads the

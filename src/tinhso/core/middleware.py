@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from python_ipware import IpWare
 
 from tinhso.core.api import API_PREFIX, SAFE_METHODS, error_json
+from tinhso.core.error_pages import error_page
 from tinhso.core.text import nfc_querydict
 
 # Where the address of the connection's other end (a proxy, or the client itself) is kept once
@@ -105,11 +105,10 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
             message = _("The address contains an invalid character.")
-            # Machines (the API, gateway callbacks) read JSON; browsers ask for HTML.
-            wants_html = "text/html" in request.META.get("HTTP_ACCEPT", "")
-            if request.path.startswith(API_PREFIX) or not wants_html:
+            # The API answers JSON; a page answers the site's 400 page, whoever asks (issue 7).
+            if request.path.startswith(API_PREFIX):
                 return error_json("invalid", message, 400)
-            return HttpResponseBadRequest(message)
+            return error_page(request, 400, message=message)
         return self.get_response(request)
 
 

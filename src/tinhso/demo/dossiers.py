@@ -30,6 +30,7 @@ from django.utils import timezone
 from tinhso.catalog.models import Procedure, ProcedureVersion
 from tinhso.core.calendar import WorkingCalendar, get_calendar
 from tinhso.core.models import AuditLog
+from tinhso.demo.documents import demo_pdf
 from tinhso.demo.people import person_name
 from tinhso.demo.procedures import SeededProcedure
 from tinhso.dossiers import effects
@@ -98,30 +99,7 @@ COMPANY_TRADES = ["Thương mại", "Xây dựng", "Dịch vụ", "Nông sản",
 RATING_COMMENTS = ["", "", "Cán bộ hướng dẫn tận tình.", "Trả kết quả sớm, cảm ơn.", ""]
 
 
-# --- small PDFs the demo files point at ----------------------------------------------------------
-def _pdf(title: str) -> bytes:
-    stream = f"BT /F1 14 Tf 40 780 Td ({title}) Tj ET".encode()
-    objects = [
-        b"<</Type/Catalog/Pages 2 0 R>>",
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
-        b"/Resources<</Font<</F1 5 0 R>>>>>>",
-        b"<</Length " + str(len(stream)).encode() + b">>stream\n" + stream + b"\nendstream",
-        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj".encode() + body + b"endobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
+# --- the PDFs the demo files point at (demo.documents) ------------------------------------------
 @dataclass
 class StoredFile:
     name: str
@@ -129,8 +107,8 @@ class StoredFile:
     sha256: str
 
 
-def _store(title: str) -> StoredFile:
-    content = _pdf(title)
+def _store(kind: str) -> StoredFile:
+    content = demo_pdf(kind)
     digest = hashlib.sha256(content).hexdigest()
     name = f"dossiers/demo/{digest[:2]}/{digest}.pdf"
     if not default_storage.exists(name):
@@ -754,9 +732,9 @@ def dossiers_seed(
         rng=random.Random(f"tinhso-demo-dossiers-{existing}"),
         people=people,
         wards=list(Ward.objects.filter(province_code=settings.PROVINCE_CODE)),
-        submission_file=_store("Tinh So - ho so nop (du lieu mau)"),
-        supplement_file=_store("Tinh So - ho so bo sung (du lieu mau)"),
-        result_file=_store("Tinh So - ket qua giai quyet (du lieu mau)"),
+        submission_file=_store("submission"),
+        supplement_file=_store("supplement"),
+        result_file=_store("result"),
     )
     targets = _quotas(missing)
     ctx.rng.shuffle(targets)

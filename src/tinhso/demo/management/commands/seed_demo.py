@@ -83,4 +83,5 @@ class Command(BaseCommand):
         else:
             say(f"Dossiers: already {dossiers} or more, none created.")
         say(f"Done in {time.monotonic() - started:.1f}s. Demo password: {PASSWORD}")
-        say(logins_table())
+        # Printed once: ``make demo`` shows them when the site is up (scripts/serve.sh).
+        say("Demo sign-ins: manage.py seed_demo --print-logins")
