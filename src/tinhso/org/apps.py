@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,9 +10,12 @@ class OrgConfig(AppConfig):
 
     def ready(self):
         from tinhso.accounts.otp import second_factor_rule
+        from tinhso.org.models import Agency
         from tinhso.org.roles import sync_roles
-        from tinhso.org.selectors import officer_agency_id
+        from tinhso.org.selectors import officer_agency_id, province_desk_code_forget
 
         post_migrate.connect(sync_roles, sender=self)
+        post_save.connect(province_desk_code_forget, sender=Agency)
+        post_delete.connect(province_desk_code_forget, sender=Agency)
         # Officers sign in with a second factor (accounts cannot ask org who is one).
         second_factor_rule(lambda user: officer_agency_id(user) is not None)

@@ -79,3 +79,29 @@ def desk_agencies_for(user: Any) -> QuerySet[Agency]:
         return _agencies()
     desk = desk_agency_filter(user)
     return Agency.objects.none() if desk is None else _agencies().filter(desk)
+
+
+# The desk's code, memoised in the process: the public tracking page shows it in its hint on
+# every request (bench/RESULTS.md, issue 7). Cleared whenever an agency is saved or deleted.
+_desk_code: list[str | None] = []
+
+
+def province_desk_code() -> str | None:
+    """The agency code of the province's one-stop desk, as configured (e.g. ``"000.00.01.H13"``):
+    the public administration service center, else an agency that serves others, else the
+    first agency; ``None`` when there is none. Examples shown to people (the tracking hint) are
+    built from it, so they name this province's codes."""
+    if not _desk_code:
+        codes = Agency.objects.order_by("code").values_list("code", flat=True)
+        code = (
+            codes.filter(kind=Agency.Kind.SERVICE_CENTER).first()
+            or codes.filter(serves__isnull=False).first()
+            or codes.first()
+        )
+        _desk_code[:] = [code]
+    return _desk_code[0]
+
+
+def province_desk_code_forget(**kwargs: Any) -> None:
+    """Receiver of ``post_save``/``post_delete`` of ``Agency``: the next call reads again."""
+    _desk_code.clear()

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.models import ApiToken
@@ -16,6 +17,7 @@ from tinhso.core.uploads import upload_check
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.constants import ApplicantKind, Delivery
 from tinhso.org.models import Ward
+from tinhso.org.selectors import province_desk_code
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
@@ -268,13 +270,25 @@ class RatingForm(forms.Form):
     )
 
 
+def example_dossier_code() -> str:
+    """A dossier code of this province's shape for hints: its one-stop desk's agency code (as
+    configured, ``org.selectors.province_desk_code``), today's date and the first number."""
+    desk = province_desk_code() or "000.00.01.H00"
+    return f"{desk}-{timezone.localdate():%y%m%d}-0001"
+
+
 class TrackForm(forms.Form):
     code = forms.CharField(
         label=_("Dossier code"),
         max_length=60,  # the code is 25 characters; room for the spaces typed around dashes
-        help_text=_("As printed on your receipt, e.g. 000.00.01.H30-260105-0001."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("As printed on your receipt, e.g. %(example)s.") % {
+            "example": example_dossier_code()
+        }
 
     def clean_code(self):
         # "000.00.01.h30 – 260105 – 0001" typed on a phone or pasted from a letter still matches.

@@ -78,3 +78,30 @@ def test_tracking_accepts_a_code_typed_in_lower_case(client, world):
     dossier = submit_online(world)
     response = client.get(reverse("portal:track"), {"code": dossier.code.lower()})
     assert response.context["dossier"] == dossier
+
+
+def test_the_hint_names_this_provinces_codes(client, world):
+    """Issue 7: the example said H30 whatever the province; it is built from the desk's code."""
+    from django.utils import timezone
+
+    from tinhso.org.models import Agency
+
+    html = client.get(reverse("portal:track")).content.decode()
+    today = timezone.localdate().strftime("%y%m%d")
+    assert f"ví dụ 000.00.01.H30-{today}-0001." in html
+    Agency.objects.filter(pk=world.center.pk).update(code="000.00.01.H13")
+    world.center.refresh_from_db()
+    world.center.save()  # an agency saved: the example is read again
+    html = client.get(reverse("portal:track")).content.decode()
+    assert f"ví dụ 000.00.01.H13-{today}-0001." in html
+
+
+def test_the_demo_messages_use_the_text_font_not_a_monospace_one():
+    """Monospace fonts lack or misplace Vietnamese diacritics: the demo box uses the site's."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "core" / "static" / "tinhso" / "site.css").read_text()
+    rule = next(line for line in css.splitlines() if line.startswith(".demo-message {"))
+    assert "font-family: inherit" in rule
