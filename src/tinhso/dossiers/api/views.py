@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import cast
-from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -256,9 +255,8 @@ class DossierViewSet(
         request = self.request
         context = {
             "url": dossier_url(request, dossier),
-            "tracking_url": request.build_absolute_uri(reverse("portal:track"))
-            + "?"
-            + urlencode({"code": dossier.code}),
+            # The same link as the slip's QR code and the messages: on the site (SITE_URL).
+            "tracking_url": selectors.dossier_tracking_url(dossier),
         }
         return Response(SubmissionReceiptSerializer(dossier, context=context).data, **kwargs)
 
