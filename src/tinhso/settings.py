@@ -168,8 +168,12 @@ CACHES = {
             # number of clients counted in one window.
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
         }
-    )
+    ),
+    # The rate limits' counters (django-ratelimit) without Redis: one statement a hit, in a
+    # table of their own (core.cache.CounterCache, core.RateCounter); with Redis, Redis.
+    "ratelimit": {"BACKEND": "tinhso.core.cache.CounterCache", "LOCATION": "core_ratecounter"},
 }
+RATELIMIT_USE_CACHE = "default" if env_str("REDIS_URL") else "ratelimit"
 # The proxies in front of the site, one per hop, the one nearest the site last (addresses or
 # CIDR networks, e.g. "127.0.0.1" for nginx on this host): only a request that comes from them
 # has its client address read from X-Forwarded-For (core.middleware.ClientAddressMiddleware).

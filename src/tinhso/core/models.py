@@ -134,3 +134,19 @@ class AnnouncedDay(models.Model):
             raise ValidationError(
                 {"date": _("The date must be in %(year)s.") % {"year": self.year.year}}
             )
+
+
+class RateCounter(models.Model):
+    """One rate-limit counter of ``core.cache.CounterCache`` (django-ratelimit's windows when no
+    Redis is configured): a plain integer, so a hit is one ``UPDATE … SET count = count + 1``."""
+
+    key = models.CharField(primary_key=True, max_length=255)
+    count = models.BigIntegerField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self) -> str:
+        return self.key

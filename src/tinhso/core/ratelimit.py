@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -31,9 +32,40 @@ Key = str | Callable[[str, HttpRequest], str]
 Rate = str | Callable[[], str]
 
 
+def _hit_in_one_statement(request: HttpRequest, *, group: str, rate: str, key: Key) -> int | None:
+    """``rate_limit_hit`` on a cache that counts a hit in one statement (``core.cache.
+    CounterCache.hit``), with django-ratelimit's own key, window and rule (over the limit when
+    the count passes it); ``None`` where it does not apply (another cache, another kind of key),
+    and django-ratelimit's ``add`` then ``incr`` count instead."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django_ratelimit import ALL
+    from django_ratelimit import core as ratelimit_core
+
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    if not hasattr(cache, "hit") or not getattr(settings, "RATELIMIT_ENABLE", True):
+        return None
+    if callable(key):
+        value = key(group, request)
+    elif key in ratelimit_core._SIMPLE_KEYS:
+        value = ratelimit_core._SIMPLE_KEYS[key](request)
+    else:
+        return None
+    limit, period = ratelimit_core._split_rate(rate)
+    window = ratelimit_core._get_window(value, period)
+    cache_key = ratelimit_core._make_cache_key(group, window, rate, value, ALL)
+    count = cache.hit(cache_key, period + ratelimit_core.EXPIRATION_FUDGE)
+    if count <= limit:
+        return 0
+    return max(1, int(window - time.time()))
+
+
 def rate_limit_hit(request: HttpRequest, *, group: str, rate: str, key: Key = "ip") -> int:
     """Count one hit of ``key`` in ``group``; 0 while within ``rate``, else the seconds until the
     window ends (for ``Retry-After``)."""
+    wait = _hit_in_one_statement(request, group=group, rate=rate, key=key)
+    if wait is not None:
+        return wait
     usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
     if usage is None or not usage["should_limit"]:
         return 0

@@ -96,18 +96,9 @@ def dossier_list_for_user(user: User | AnonymousUser) -> QuerySet[Dossier]:
     return dossier_list_for_applicant(user)
 
 
-def dossier_get_by_code(code: str) -> Dossier | None:
-    """Public tracking: the dossier with only the names the page shows joined (not the frozen
-    procedure version nor the assignee, which it never shows)."""
-    return (
-        Dossier.objects.select_related("procedure", "receiving_agency", "agency", "current_agency")
-        .filter(code=code_normalize(code))
-        .first()
-    )
-
-
-def dossier_user_can_see(user: User | AnonymousUser, dossier: Dossier) -> bool:
-    """Whether ``user`` may see the dossier's personal data and files."""
+def dossier_user_can_see(user: User | AnonymousUser, dossier: Any) -> bool:
+    """Whether ``user`` may see the dossier's personal data and files (``dossier``: a
+    ``Dossier``, or anything with its ``pk`` and ``applicant_id``)."""
     if not user.is_authenticated:
         return False
     if dossier.applicant_id == user.pk:
@@ -161,17 +152,40 @@ TRACKING_COLUMNS = (
 )
 
 
-def _tracking_queryset(code: str) -> QuerySet[Dossier, dict[str, Any]]:
-    qs: QuerySet[Dossier, dict[str, Any]] = Dossier.objects.filter(code=code).values(
-        *TRACKING_COLUMNS
-    )
+# The portal's tracking page shows a little more than the API (the channel, the implementing
+# agency) and needs the ids that say whether a signed-in visitor may open the full dossier.
+TRACKING_PAGE_COLUMNS = (
+    *TRACKING_COLUMNS,
+    "id",
+    "applicant_id",
+    "channel",
+    "agency__name",
+    "receiving_agency_id",
+    "current_agency_id",
+)
+
+
+def _tracking_queryset(
+    code: str, columns: tuple[str, ...] = TRACKING_COLUMNS
+) -> QuerySet[Dossier, dict[str, Any]]:
+    qs: QuerySet[Dossier, dict[str, Any]] = Dossier.objects.filter(code=code).values(*columns)
     return qs.order_by()[:1]
 
 
 @functools.cache
-def _tracking_sql() -> str:
-    sql, _params = _tracking_queryset("").query.sql_with_params()
+def _tracking_sql(columns: tuple[str, ...] = TRACKING_COLUMNS) -> str:
+    sql, _params = _tracking_queryset("", columns).query.sql_with_params()
     return str(sql)
+
+
+def _tracking_row(code: str, columns: tuple[str, ...]) -> dict[str, Any] | None:
+    code = code_normalize(code)
+    if connection.vendor != "postgresql":
+        return next(iter(_tracking_queryset(code, columns)), None)
+    with connection.cursor() as cursor:
+        cursor.execute(_tracking_sql(columns), [code])
+        row = cursor.fetchone()
+    return dict(zip(columns, row, strict=True)) if row else None
 
 
 def dossier_tracking_row(code: str) -> dict[str, Any] | None:
@@ -182,13 +196,14 @@ def dossier_tracking_row(code: str) -> dict[str, Any] | None:
     reused (compiling it took half the request's time); other databases go through the ORM,
     whose converters they need for dates. A test checks both give the same row.
     """
-    code = code_normalize(code)
-    if connection.vendor != "postgresql":
-        return next(iter(_tracking_queryset(code)), None)
-    with connection.cursor() as cursor:
-        cursor.execute(_tracking_sql(), [code])
-        row = cursor.fetchone()
-    return dict(zip(TRACKING_COLUMNS, row, strict=True)) if row else None
+    return _tracking_row(code, TRACKING_COLUMNS)
+
+
+def dossier_tracking_page_row(code: str) -> dict[str, Any] | None:
+    """``dossier_tracking_row`` with what the portal's tracking page also shows
+    (``TRACKING_PAGE_COLUMNS``: the channel, the implementing agency) and the ids it needs to
+    decide whether a signed-in visitor may open the full dossier; the same compiled-once SQL."""
+    return _tracking_row(code, TRACKING_PAGE_COLUMNS)
 
 
 # --- the history as the applicant reads it --------------------------------------------------

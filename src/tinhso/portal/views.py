@@ -7,6 +7,7 @@ between HTTP and those, and turn every refusal into a message the citizen unders
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -581,7 +582,7 @@ def notification_settings(request):
 
 
 # --- public tracking -----------------------------------------------------------------------------
-def _full_page_url(user, dossier: Dossier) -> str | None:
+def _full_page_url(user, dossier: Any) -> str | None:
     if not dossier_selectors.dossier_user_can_see(user, dossier):
         return None
     if dossier.applicant_id == user.pk:
@@ -589,9 +590,28 @@ def _full_page_url(user, dossier: Dossier) -> str | None:
     return _url_or_none("office:dossier", dossier.pk)
 
 
+def _tracked(row: dict[str, Any]) -> SimpleNamespace:
+    """The tracked dossier from its flat row (``dossier_tracking_page_row``), under the names
+    the page's shared template (``portal/_dossier_dates.html``) reads from a dossier."""
+    return SimpleNamespace(
+        **{name: row[name] for name in dossier_selectors.TRACKING_PAGE_COLUMNS if "__" not in name},
+        pk=row["id"],
+        get_status_display=Status(row["status"]).label,
+        get_channel_display=Channel(row["channel"]).label,
+        procedure=SimpleNamespace(code=row["procedure__code"], name=row["procedure__name"]),
+        receiving_agency=SimpleNamespace(name=row["receiving_agency__name"]),
+        agency=SimpleNamespace(name=row["agency__name"]),
+        current_agency=SimpleNamespace(name=row["current_agency__name"]),
+    )
+
+
 @never_cache
 def track(request):
-    """Public tracking by code: procedure, status, dates and agencies; never personal data."""
+    """Public tracking by code: procedure, status, dates and agencies; never personal data.
+
+    The busiest public page: one compiled-once query for the dossier (the same as the API's),
+    nothing written for an anonymous visitor but the rate limit's counter (bench/RESULTS.md,
+    issue 7)."""
     form = TrackForm(request.GET if "code" in request.GET else None)
     dossier = None
     not_found = False
@@ -599,7 +619,8 @@ def track(request):
         if wait := rate_limit_hit(request, group="track", rate=settings.TRACKING_RATE_LIMIT):
             return _too_many(request, wait)
         if form.is_valid():
-            dossier = dossier_selectors.dossier_get_by_code(form.cleaned_data["code"])
+            row = dossier_selectors.dossier_tracking_page_row(form.cleaned_data["code"])
+            dossier = _tracked(row) if row else None
             not_found = dossier is None
     return render(
         request,
@@ -609,7 +630,11 @@ def track(request):
             "dossier": dossier,
             "not_found": not_found,
             "badge": STATUS_BADGES.get(dossier.status, "badge-info") if dossier else "",
-            "full_url": _full_page_url(request.user, dossier) if dossier else None,
+            "full_url": (
+                _full_page_url(request.user, dossier)
+                if dossier and request.user.is_authenticated
+                else None
+            ),
         },
     )
 
