@@ -96,14 +96,18 @@ class CounterCache(BaseCache):
             raise TypeError(f"CounterCache holds integers, not {type(value).__name__}")
         return value
 
+    def _prune_sometimes(self, cursor: Any, now: Any) -> None:
+        """About once in ``PRUNE_ONE_IN`` new hits, delete the counters of windows past."""
+        if random.randrange(self.PRUNE_ONE_IN) == 0:  # noqa: S311 - not for security
+            cursor.execute(f"DELETE FROM {self._table} WHERE expires < %s", [now])  # noqa: S608
+
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
     ) -> bool:
         key = self.make_and_validate_key(key, version=version)
         now = timezone.now()
         with self._cursor() as cursor:
-            if random.randrange(self.PRUNE_ONE_IN) == 0:  # noqa: S311 - not for security
-                cursor.execute(f"DELETE FROM {self._table} WHERE expires < %s", [now])  # noqa: S608
+            self._prune_sometimes(cursor, now)
             cursor.execute(
                 f"INSERT INTO {self._table} (key, count, expires) VALUES (%s, %s, %s) "  # noqa: S608
                 f"ON CONFLICT (key) DO UPDATE SET count = excluded.count, "
@@ -132,8 +136,7 @@ class CounterCache(BaseCache):
         now = timezone.now()
         table = self._table
         with self._cursor() as cursor:
-            if random.randrange(self.PRUNE_ONE_IN) == 0:  # noqa: S311 - not for security
-                cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])  # noqa: S608
+            self._prune_sometimes(cursor, now)
             cursor.execute(
                 f"INSERT INTO {table} (key, count, expires) VALUES (%s, 1, %s) "  # noqa: S608
                 f"ON CONFLICT (key) DO UPDATE SET "

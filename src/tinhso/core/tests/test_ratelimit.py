@@ -87,10 +87,10 @@ def test_the_rate_limits_count_in_their_own_table_when_nothing_is_configured():
     assert isinstance(caches["ratelimit"], CounterCache)
 
 
-def test_a_counter_is_one_statement_per_hit(django_assert_num_queries):
+def test_a_counter_is_one_statement_per_hit(django_assert_num_queries, monkeypatch):
     """Issue 7: the pickled cache took a transaction of four statements holding the row lock."""
     cache = caches["ratelimit"]
-    cache.PRUNE_ONE_IN = 10**9  # no pruning in this count
+    monkeypatch.setattr(cache, "PRUNE_ONE_IN", 10**9)  # no pruning in this count
     with django_assert_num_queries(1):
         assert cache.add("hits", 1, 60) is True
     with django_assert_num_queries(1):
@@ -99,8 +99,8 @@ def test_a_counter_is_one_statement_per_hit(django_assert_num_queries):
         assert cache.incr("hits") == 2
 
 
-def test_a_rate_limit_hit_is_one_statement(django_assert_num_queries):
-    caches["ratelimit"].PRUNE_ONE_IN = 10**9
+def test_a_rate_limit_hit_is_one_statement(django_assert_num_queries, monkeypatch):
+    monkeypatch.setattr(caches["ratelimit"], "PRUNE_ONE_IN", 10**9)
     with django_assert_num_queries(1):
         assert rate_limit_hit(_request(), group="one", rate="1/m") == 0
     with django_assert_num_queries(1):
@@ -198,3 +198,15 @@ def test_processes_counting_at_the_same_time_lose_no_hit(tmp_path):
     ]
     refused = sum(int(run.communicate(timeout=120)[0].strip()) for run in runs)
     assert refused == 30
+
+
+def test_counters_of_past_windows_are_pruned(monkeypatch):
+    cache = caches["ratelimit"]
+    with time_machine.travel(1_800_000_000, tick=False) as traveller:
+        cache.set("old", 1, 60)
+        traveller.shift(120)
+        monkeypatch.setattr(cache, "PRUNE_ONE_IN", 1)  # every hit prunes
+        assert cache.hit("new", 60) == 1
+    from tinhso.core.models import RateCounter
+
+    assert list(RateCounter.objects.values_list("key", flat=True)) == [":1:new"]
