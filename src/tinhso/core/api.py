@@ -156,6 +156,15 @@ def _error(code: str, message, http_status: int) -> Response:
 
 
 API_PREFIX = "/api/"
+# Addresses that machines call and that answer errors in the JSON envelope like the API: the
+# gateways' delivery reports (notify), later the payment and telephony webhooks.
+MACHINE_PREFIXES = (API_PREFIX, "/notify/reports/")
+
+
+def answers_json(request) -> bool:
+    """Whether an error for ``request`` is given in the JSON envelope (the API and the machine
+    callbacks of ``MACHINE_PREFIXES``) rather than as a page of the site."""
+    return request.path.startswith(MACHINE_PREFIXES)
 
 
 def error_json(code: str, message, http_status: int) -> JsonResponse:
@@ -175,21 +184,21 @@ def method_not_allowed_message(method: str) -> str:
 def not_found(request, exception):
     """``handler404``: an address under /api/ that no view matches answers in the envelope;
     elsewhere the site's page (``core.error_pages``)."""
-    if request.path.startswith(API_PREFIX):
+    if answers_json(request):
         return error_json("not_found", exceptions.NotFound.default_detail, 404)
     return error_page(request, 404)
 
 
 def bad_request(request, exception):
     """``handler400``: a request Django refuses before any view (e.g. a suspicious one)."""
-    if request.path.startswith(API_PREFIX):
+    if answers_json(request):
         return error_json("invalid", exceptions.ParseError.default_detail, 400)
     return error_page(request, 400)
 
 
 def permission_denied(request, exception):
     """``handler403``: a refusal raised outside the API's views, still in the envelope."""
-    if request.path.startswith(API_PREFIX):
+    if answers_json(request):
         return error_json("permission_denied", exceptions.PermissionDenied.default_detail, 403)
     return error_page(request, 403)
 
@@ -200,7 +209,7 @@ def server_error(request):
     an unreachable database is a 503 page (``503.html``) with ``Retry-After``, not a 500."""
     # Django calls the handler while it handles the exception.
     unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
-    if request.path.startswith(API_PREFIX):
+    if answers_json(request):
         if unavailable:
             response = error_json("unavailable", unavailable_message(request.method), 503)
             response["Retry-After"] = RETRY_AFTER_SECONDS

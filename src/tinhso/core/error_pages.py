@@ -102,10 +102,10 @@ class ErrorPageMiddleware:
             return response
         if response.content:
             return response
-        from tinhso.core.api import API_PREFIX, error_json, method_not_allowed_message
+        from tinhso.core.api import answers_json, error_json, method_not_allowed_message
 
         page: HttpResponse
-        if request.path.startswith(API_PREFIX):
+        if answers_json(request):
             page = error_json(
                 "method_not_allowed", method_not_allowed_message(request.method or "GET"), 405
             )
@@ -119,9 +119,9 @@ class ErrorPageMiddleware:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """``CSRF_FAILURE_VIEW``: a form sent from an expired page (``403_csrf.html``), in the
     layout, saying that nothing was saved; under /api/ the JSON envelope."""
-    from tinhso.core.api import API_PREFIX, error_json
+    from tinhso.core.api import answers_json, error_json
 
-    if request.path.startswith(API_PREFIX):
+    if answers_json(request):
         from rest_framework import exceptions
 
         return error_json("permission_denied", exceptions.PermissionDenied.default_detail, 403)

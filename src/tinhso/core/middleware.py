@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from python_ipware import IpWare
 
-from tinhso.core.api import API_PREFIX, SAFE_METHODS, error_json
+from tinhso.core.api import API_PREFIX, SAFE_METHODS, answers_json, error_json
 from tinhso.core.error_pages import error_page
 from tinhso.core.text import nfc_querydict
 
@@ -106,7 +106,7 @@ class RejectNulMiddleware:
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
             message = _("The address contains an invalid character.")
             # The API answers JSON; a page answers the site's 400 page, whoever asks (issue 7).
-            if request.path.startswith(API_PREFIX):
+            if answers_json(request):
                 return error_json("invalid", message, 400)
             return error_page(request, 400, message=message)
         return self.get_response(request)

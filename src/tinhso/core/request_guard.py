@@ -49,7 +49,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
-from tinhso.core.api import API_PREFIX, error_json
+from tinhso.core.api import answers_json, error_json
 
 logger = logging.getLogger("tinhso.request_guard")
 
@@ -378,7 +378,7 @@ def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
         refusal.limit,
         refusal.received,
     )
-    if request.path.startswith(API_PREFIX):
+    if answers_json(request):
         return error_json(code, message, status)
     return render(request, f"{status}.html", {"message": message}, status=status)
 

@@ -159,3 +159,12 @@ def test_a_landline_gets_no_text_message_but_the_e_mail_still_goes(world):
     )
     assert {delivery.channel for delivery in sent} == {"email"}
     assert not Delivery.objects.filter(address__startswith="0292").exists()
+
+
+def test_the_gateways_get_json_errors_not_the_sites_pages(client):
+    """A delivery report is called by a machine: its errors are the API's envelope, like the
+    API's, wherever in the stack they arise (no matching address, a NUL, a wrong method)."""
+    missing = client.get("/notify/reports/esms/")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    nul = client.get(esms_url() + "?x=%00")
+    assert nul.status_code == 400 and nul.json()["error"]["code"] == "invalid"
