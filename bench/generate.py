@@ -329,6 +329,8 @@ class Row:
         "assignee",
         "received_at",
         "due_at",
+        "original_due_at",
+        "new_due_at",
         "step_due_at",
         "paused_at",
         "finished_at",
@@ -352,6 +354,7 @@ class Row:
         self.step_index = 0
         self.assignee = None
         self.received_at = self.due_at = self.step_due_at = self.paused_at = None
+        self.original_due_at = self.new_due_at = None
         self.finished_at = self.returned_at = self.closed_at = self.fee_paid_at = None
         self.supplement_count = 0
         self.decision = ""
@@ -375,7 +378,11 @@ class Generator:
         # Statuses in which an event names the step (``Dossier.current_step``).
         self.at_step = {Status.RECEIVED, Status.PROCESSING, Status.FINANCIAL_OBLIGATION}
         self.approved, self.rejected = Decision.APPROVED, Decision.REJECTED
+        from tinhso.org.models import Officer
+
         self.fx = effects
+        # The agency each officer works for: an event names the agency of whoever acted.
+        self.agency_of = dict(Officer.objects.values_list("user_id", "agency_id"))
         self.plans = plans
         self.clock = clock
         self.cal = Calendar(clock)
@@ -456,7 +463,8 @@ class Generator:
                 step, step_name = NULL, ""
             events.append(
                 f"{event_id}\t{dossier_id}\t{fmt(moment)}\t{action}\t{opt(actor)}\t"
-                f"{row.current_agency_id}\t{opt(from_status)}\t{status}\t{step}\t{step_name}\t"
+                f"{opt(self.agency_of.get(actor))}\t{opt(from_status)}\t{status}\t{step}\t"
+                f"{step_name}\t"
                 f"{comment}\t{data_json(data)}"
             )
             for kind, doc in files:
@@ -503,6 +511,7 @@ class Generator:
                     str(row.delivery),
                     at(row.received_at),
                     at(row.due_at),
+                    at(row.original_due_at),
                     at(row.step_due_at),
                     at(row.paused_at),
                     at(row.finished_at),
@@ -654,6 +663,7 @@ DOSSIER_COLUMNS = [
     "delivery",
     "received_at",
     "due_at",
+    "original_due_at",
     "step_due_at",
     "paused_at",
     "finished_at",

@@ -143,7 +143,8 @@ AUTHENTICATION_BACKENDS = [
     "tinhso.accounts.backends.PhoneOrEmailBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+# Officers land on their work queue, everyone else on the home page (unless ``next`` says).
+LOGIN_REDIRECT_URL = "portal:after_sign_in"
 LOGOUT_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

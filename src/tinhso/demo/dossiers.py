@@ -170,6 +170,19 @@ class Context:
     supplement_file: StoredFile
     result_file: StoredFile
     persona_dossiers: int = 0
+    _agencies: dict | None = None
+
+    def agency_of(self, user) -> int | None:
+        """The agency a demo officer works for (``None`` for a citizen), as the services'
+        history records it (``DossierEvent.agency``: the agency of whoever acted)."""
+        if self._agencies is None:
+            self._agencies = {
+                u.pk: int(key.split(":")[0])
+                for key, users in self.people.items()
+                if ":" in key
+                for u in users
+            }
+        return self._agencies.get(getattr(user, "pk", None))
 
     def officer(self, agency_id: int, role: str):
         users = self.people.get(f"{agency_id}:{role}")
@@ -204,7 +217,7 @@ class Sim:
             at=at,
             action=action,
             actor=actor,
-            agency_id=d.current_agency_id,
+            agency_id=self.ctx.agency_of(actor),
             from_status=from_status,
             to_status=d.status,
             step_index=d.step_index if step else None,
@@ -301,15 +314,27 @@ class Sim:
         d = self.dossier
         actor = self._step_officer()
         amount = self.ctx.rng.randrange(2, 120) * 500_000
-        data = effects.request_payment(d, at=at, amount=amount)
+        desk = d.receiving_agency
+        data = effects.request_payment(
+            d,
+            at=at,
+            amount=amount,
+            purpose="Tiền sử dụng đất, lệ phí trước bạ",
+            pay_at=f"Tại Bộ phận một cửa: {', '.join(p for p in (desk.name, desk.address) if p)}.",
+            bank_details="",
+            pay_by=self.ctx.cal.add_working_days(at, 5),
+        )
         comment = "Thông báo nộp tiền sử dụng đất, lệ phí trước bạ theo thông báo của cơ quan thuế."
         self._apply(at, "request_payment", actor, data, comment=comment)
 
     def confirm_payment(self, at) -> None:
         d = self.dossier
-        actor = self._step_officer()
+        actor = self._desk_officer()
         reference = f"BL{self.ctx.rng.randrange(10**7, 10**8)}"
-        data = effects.confirm_payment(d, at=at, cal=self.ctx.cal, reference=reference)
+        method = self.ctx.rng.choice(["cash", "cash", "bank_transfer"])
+        data = effects.confirm_payment(
+            d, at=at, cal=self.ctx.cal, amount=d.fee_amount, method=method, reference=reference
+        )
         self._apply(at, "confirm_payment", actor, data)
 
     def withdraw(self, at) -> None:

@@ -88,6 +88,12 @@ class ParamKind(models.TextChoices):
     OFFICER_CURRENT = "officer_current", _("An officer of the current step")
     EARLIER_STEP = "earlier_step", _("Index of an earlier step")
     AMOUNT = "amount", _("An amount in VND")
+    PURPOSE = "purpose", _("What a payment is for, shown to the public")
+    PAY_AT = "pay_at", _("How and where to pay, shown to the public")
+    BANK_DETAILS = "bank_details", _("Bank account to pay into, optional")
+    WORKING_DAYS = "working_days", _("A number of working days")
+    DATE = "date", _("A date (YYYY-MM-DD)")
+    PAYMENT_METHOD = "payment_method", _("How the payment was made")
     REFERENCE = "reference", _("A receipt or transaction number")
     DELIVERY = "delivery", _("How the result is returned")
     SCORE = "score", _("A score from 1 to 5")
@@ -302,7 +308,8 @@ _SPECS: list[ActionSpec] = [
         careful=True,
         basis="Decree 61/2018 art. 20(3)",
     ),
-    # Fees and financial obligations (e.g. land use levy): the time to pay is not counted.
+    # Fees and financial obligations (e.g. land use levy): the applicant is told the amount, what
+    # it is for, how, where and by when to pay; the time to pay is not counted.
     ActionSpec(
         Action.REQUEST_PAYMENT,
         _t({S.PROCESSING}, S.FINANCIAL_OBLIGATION),
@@ -310,22 +317,37 @@ _SPECS: list[ActionSpec] = [
         Where.STEP,
         True,
         StepRule.ANY,
-        (P("amount", K.AMOUNT, True, _("Amount (VND)")), COMMENT),
+        (
+            P("amount", K.AMOUNT, True, _("Amount (VND)")),
+            P("purpose", K.PURPOSE, True, _("What it is for")),
+            P("pay_at", K.PAY_AT, False, _("How and where to pay")),
+            P("bank_details", K.BANK_DETAILS, False, _("Bank transfer details (optional)")),
+            P("pay_within_days", K.WORKING_DAYS, False, _("Pay within (working days)")),
+            P("pay_by", K.DATE, False, _("Or pay by (date)")),
+            COMMENT,
+        ),
         _("Request a financial obligation"),
         _("Payment requested"),
         public_comment=True,
         basis="Decree 61/2018 art. 20; status 6 of the national portal",
     ),
+    # Until online payment arrives the receiving desk takes the money (or sees the transfer)
+    # and records it with its receipt; a payment gateway confirms as a system actor.
     ActionSpec(
         Action.CONFIRM_PAYMENT,
         _t({S.FINANCIAL_OBLIGATION}, S.PROCESSING),
-        "dossiers.process_dossier",
-        Where.STEP,
-        True,
+        "dossiers.receive_dossier",
+        Where.DESK,
+        False,
         StepRule.ANY,
-        (P("reference", K.REFERENCE, False, _("Receipt or transaction number")),),
-        _("Confirm payment"),
-        _("Payment confirmed"),
+        (
+            P("amount", K.AMOUNT, True, _("Amount received (VND)")),
+            P("method", K.PAYMENT_METHOD, True, _("Paid by")),
+            P("reference", K.REFERENCE, True, _("Receipt or transaction number")),
+            COMMENT,
+        ),
+        _("Record the payment"),
+        _("Payment received"),
         basis="Decree 61/2018 art. 20",
     ),
     # The applicant may withdraw before the result is issued.

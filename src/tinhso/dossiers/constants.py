@@ -42,6 +42,14 @@ class Delivery(models.TextChoices):
     POST = "post", _("By post")
 
 
+class PaymentMethod(models.TextChoices):
+    """How a fee or financial obligation was paid, as the desk records it."""
+
+    CASH = "cash", _("Cash at the desk")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CARD = "card", _("Card at the desk")
+
+
 class Decision(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")

@@ -65,6 +65,10 @@ def resume_clock(dossier: Dossier, cal: WorkingCalendar, now: dt.datetime) -> fl
     paused = max(0.0, cal.working_seconds_between(dossier.paused_at, now))
     if dossier.due_at:
         dossier.due_at = cal.add_working_time(dossier.due_at, paused)
+    if dossier.original_due_at:
+        dossier.original_due_at = cal.add_working_time(dossier.original_due_at, paused)
+    if dossier.new_due_at:
+        dossier.new_due_at = dossier.due_at
     if dossier.step_due_at:
         dossier.step_due_at = cal.add_working_time(dossier.step_due_at, paused)
     dossier.paused_at = None
@@ -89,7 +93,7 @@ def receive(
     """Received (form 01): the appointment counts from now; the first step begins."""
     dossier.status = S.RECEIVED
     dossier.received_at = at
-    dossier.due_at = cal.add_working_days(
+    dossier.due_at = dossier.original_due_at = cal.add_working_days(
         at, Decimal(dossier.procedure_version.snapshot["processing_days"])
     )
     if dossier.steps:
@@ -157,11 +161,12 @@ def reassign(dossier: Dossier, *, assignee: Any) -> dict[str, Any]:
 
 def finish(dossier: Dossier, *, at: dt.datetime, decision: str) -> dict[str, Any]:
     """The result is ready (or the request rejected): the dossier goes to the desk's return
-    step, and its timeliness against the appointment is fixed."""
+    step, and its timeliness against the appointment of form 01 is fixed (an apology's new
+    date does not make a late dossier on time)."""
     dossier.decision = decision
     dossier.status = S.FINISHED
     dossier.finished_at = at
-    dossier.timeliness = timeliness(at, dossier.due_at)
+    dossier.timeliness = timeliness(at, dossier.original_due_at or dossier.due_at)
     back = return_index(dossier.steps)
     if back is not None:
         dossier.step_index = back
@@ -171,20 +176,49 @@ def finish(dossier: Dossier, *, at: dt.datetime, decision: str) -> dict[str, Any
     return {"timeliness": dossier.timeliness}
 
 
-def request_payment(dossier: Dossier, *, at: dt.datetime, amount: int) -> dict[str, Any]:
+def request_payment(
+    dossier: Dossier,
+    *,
+    at: dt.datetime,
+    amount: int,
+    purpose: str,
+    pay_at: str,
+    bank_details: str,
+    pay_by: dt.datetime,
+) -> dict[str, Any]:
+    """Waiting for the applicant to pay ``amount`` VND (what for, how and where, by when): the
+    clock stops, and the amount requested replaces the procedure's standard fee."""
     pause(dossier, at=at, status=S.FINANCIAL_OBLIGATION)
     dossier.fee_amount = amount
-    return {"amount": amount}
+    return {
+        "amount": amount,
+        "purpose": purpose,
+        "pay_at": pay_at,
+        "bank_details": bank_details,
+        "pay_by": pay_by.isoformat(),
+    }
 
 
 def confirm_payment(
-    dossier: Dossier, *, at: dt.datetime, cal: WorkingCalendar, reference: str
+    dossier: Dossier,
+    *,
+    at: dt.datetime,
+    cal: WorkingCalendar,
+    amount: int,
+    method: str,
+    reference: str,
 ) -> dict[str, Any]:
+    """The desk recorded the payment (or a gateway confirmed it): the clock runs again."""
     paused = resume_clock(dossier, cal, at)
     dossier.status = S.PROCESSING
     dossier.status_before_pause = None
     dossier.fee_paid_at = at
-    return {"reference": reference, "paused_seconds": round(paused)}
+    return {
+        "amount": amount,
+        "method": method,
+        "reference": reference,
+        "paused_seconds": round(paused),
+    }
 
 
 def return_result(dossier: Dossier, *, at: dt.datetime, delivery: str) -> dict[str, Any]:

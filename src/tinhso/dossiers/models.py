@@ -103,11 +103,19 @@ class Dossier(TimeStampedModel):
     # Dates (national names in comments).
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)  # NgayNopHoSo
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)  # NgayTiepNhan
+    # The appointment in force (NgayHenTra): what the applicant, the tracking page, the API and
+    # the work queue go by. Set at reception (form 01), moved to the new date of an apology letter
+    # (form 04), pushed back by the time spent waiting for the applicant.
     due_at = models.DateTimeField(_("appointment"), null=True, blank=True, db_index=True)
-    # ^ NgayHenTra
+    # The appointment given at reception (form 01), pushed back only by the waiting time: the
+    # statistics judge early / on time / late against it, so an apology never makes a late
+    # dossier on time.
+    original_due_at = models.DateTimeField(
+        _("original appointment"), null=True, blank=True, editable=False
+    )
     step_due_at = models.DateTimeField(_("step due"), null=True, blank=True)
-    # The new appointment given by the latest apology letter (form 04). ``due_at`` itself never
-    # moves, so the dossier stays late in the statistics.
+    # The new appointment given by the latest apology letter (form 04), equal to ``due_at`` once
+    # a letter is issued (it says the appointment was moved); empty otherwise.
     new_due_at = models.DateTimeField(_("new appointment"), null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -185,6 +193,16 @@ class Dossier(TimeStampedModel):
         if self.status in {Status.PROCESSING, Status.RECEIVED, Status.FINANCIAL_OBLIGATION}:
             return steps[self.step_index] if self.step_index < len(steps) else None
         return None
+
+    @property
+    def applicant_full_address(self) -> str:
+        """The address as typed, then the ward or commune chosen from the list (unless the
+        typed address already names it): what every page, slip and answer shows."""
+        address = (self.applicant_address or "").strip()
+        ward = self.applicant_ward.name if self.applicant_ward_id and self.applicant_ward else ""
+        if ward and ward.casefold() not in address.casefold():
+            return f"{address}, {ward}" if address else ward
+        return address
 
     @property
     def is_overdue(self) -> bool:
@@ -306,8 +324,9 @@ class IdempotencyKey(models.Model):
 class ApologyLetter(models.Model):
     """Form 04: the apology to the applicant of an overdue dossier, with a new appointment.
 
-    The dossier's own appointment (``due_at``) is never moved: it stays late in the statistics.
-    The new appointment lives here. Drafted by a task, issued by an officer through services.
+    Issuing it moves the dossier's appointment (``Dossier.due_at``) to ``new_due_at``; the
+    statistics still judge the dossier against ``Dossier.original_due_at``, so it stays late.
+    Drafted by a task, issued by an officer through services.
     """
 
     class Status(models.TextChoices):

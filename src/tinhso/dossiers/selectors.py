@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Collection
@@ -16,7 +17,7 @@ from django.utils import timezone
 from tinhso.core.calendar import get_calendar
 from tinhso.core.text import code_normalize, folded_q
 from tinhso.dossiers.actions import SPECS
-from tinhso.dossiers.constants import ACTIVE_STATUSES, FileKind, Status
+from tinhso.dossiers.constants import ACTIVE_STATUSES, FileKind, PaymentMethod, Status
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile
 from tinhso.org.selectors import officer_agency_id, officer_is_scoped, officer_sees_all
 
@@ -62,7 +63,11 @@ def dossier_queue(
     elif box == "agency":
         qs = qs.filter(status__in=[1, 2, 4, 5, 6, 9])
         if not officer_sees_all(user):
-            qs = qs.filter(current_agency_id=agency_id)
+            # The desk also records the payments of the dossiers it received (status 6).
+            qs = qs.filter(
+                Q(current_agency_id=agency_id)
+                | Q(receiving_agency_id=agency_id, status=Status.FINANCIAL_OBLIGATION)
+            )
     elif box == "due_soon":
         soon = get_calendar().add_working_days(now, settings.DUE_SOON_WORKING_DAYS)
         qs = qs.filter(status__in=active, due_at__gt=now, due_at__lte=soon)
@@ -136,6 +141,7 @@ def dossier_search(qs: QuerySet[Dossier], term: str) -> QuerySet[Dossier]:
 
 
 TRACKING_COLUMNS = (
+    "id",  # to find an open payment request; never shown
     "code",
     "status",
     "submitted_at",
@@ -156,7 +162,7 @@ TRACKING_COLUMNS = (
 # agency) and needs the ids that say whether a signed-in visitor may open the full dossier.
 TRACKING_PAGE_COLUMNS = (
     *TRACKING_COLUMNS,
-    "id",
+    "original_due_at",  # struck through next to an apology's new appointment
     "applicant_id",
     "channel",
     "agency__name",
@@ -259,3 +265,53 @@ def dossier_timeline_for_applicant(dossier: Dossier) -> list[dict[str, Any]]:
         )
         rows.append(row)
     return rows
+
+
+# --- fees and financial obligations --------------------------------------------------------
+def _moment(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def payment_request_open(dossier_id: int, status: int) -> dict[str, Any] | None:
+    """What the applicant is asked to pay while the dossier waits for it (status 6), from the
+    latest ``request_payment`` entry: ``amount`` (VND), ``purpose``, ``pay_at`` (how and
+    where), ``bank_details`` (may be ""), ``pay_by`` and ``requested_at`` (aware datetimes).
+    Public: the tracking page shows it. ``None`` in any other status."""
+    if status != Status.FINANCIAL_OBLIGATION:
+        return None
+    event = (
+        DossierEvent.objects.filter(dossier_id=dossier_id, action="request_payment")
+        .order_by("-at", "-pk")
+        .only("at", "data")
+        .first()
+    )
+    if event is None:
+        return None
+    data = event.data or {}
+    return {
+        "amount": data.get("amount", 0),
+        "purpose": data.get("purpose", ""),
+        "pay_at": data.get("pay_at", ""),
+        "bank_details": data.get("bank_details", ""),
+        "pay_by": _moment(data.get("pay_by")),
+        "requested_at": event.at,
+    }
+
+
+def payment_received(dossier: Dossier) -> dict[str, Any] | None:
+    """The latest payment recorded (``confirm_payment``): ``amount``, ``method`` and its label,
+    ``reference`` (the receipt number) and ``at``; for the applicant and the officers only."""
+    if dossier.fee_paid_at is None:
+        return None
+    event = dossier.events.filter(action="confirm_payment").order_by("-at", "-pk").first()
+    if event is None:
+        return None
+    data = event.data or {}
+    method = data.get("method", "")
+    return {
+        "amount": data.get("amount") or dossier.fee_amount,
+        "method": method,
+        "method_label": PaymentMethod(method).label if method in PaymentMethod.values else "",
+        "reference": data.get("reference", ""),
+        "at": event.at,
+    }

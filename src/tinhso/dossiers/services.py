@@ -41,6 +41,7 @@ from tinhso.dossiers.constants import (
     Decision,
     Delivery,
     FileKind,
+    PaymentMethod,
     Status,
 )
 from tinhso.dossiers.effects import step_agency_id
@@ -323,7 +324,9 @@ def _record_event(
         action=action,
         actor=actor_user(actor),
         actor_system=actor_system_name(actor),
-        agency_id=dossier.current_agency_id,
+        # The agency of the officer who acted (none for the applicant or a system actor), not
+        # the agency the dossier went to: ``step_name`` says where it is now.
+        agency_id=officer_agency_id(actor_user(actor)),
         from_status=from_status,
         to_status=dossier.status,
         step_index=dossier.step_index if step else None,
@@ -538,8 +541,13 @@ def dossier_receive(
     if missing:
         names = [d["name"] for d in dossier.procedure_version.documents if d["id"] in missing]
         raise ValidationError(
-            _("The dossier lacks required documents: %(documents)s. Request a supplement instead.")
-            % {"documents": "; ".join(names)}
+            _(
+                "Tick each required document you received in the checklist; not ticked: "
+                "%(documents)s. If the applicant did not hand one in, request a supplement "
+                "instead of receiving the dossier."
+            )
+            % {"documents": "; ".join(names)},
+            code="checklist",
         )
     clerk = actor_user(actor) if hasattr(actor_user(actor), "officer") else None
     return _apply(
@@ -731,33 +739,116 @@ def dossier_finish(
     return _apply(dossier, Action.FINISH, actor, data, comment=comment, files=checked)
 
 
+# Days an applicant is given to pay when the officer names neither a number of days nor a date.
+PAY_WITHIN_DAYS_MAX = 60
+
+
+def _payment_deadline(
+    now: dt.datetime, pay_within_days: int | None, pay_by: dt.datetime | dt.date | str | None
+) -> dt.datetime:
+    """The moment by which to pay: the end of office hours on ``pay_by`` (a date, a moment or
+    its ISO text), else ``pay_within_days`` working days from ``now`` (the working-time
+    calendar). ``ValidationError`` if neither is given, or the date has passed."""
+    if pay_by:
+        if isinstance(pay_by, str):
+            try:
+                pay_by = (dt.date if len(pay_by) == 10 else dt.datetime).fromisoformat(pay_by)
+            except ValueError:
+                raise ValidationError(_("Enter a valid date to pay by.")) from None
+        moment = _as_moment(pay_by)
+        if moment <= now:
+            raise ValidationError(_("The date to pay by must be in the future."))
+        return moment
+    if pay_within_days is None:
+        raise ValidationError(_("Say by when to pay: a number of working days or a date."))
+    if not isinstance(pay_within_days, int) or not 1 <= pay_within_days <= PAY_WITHIN_DAYS_MAX:
+        raise ValidationError(
+            _("Give from 1 to %(days)s working days to pay.") % {"days": PAY_WITHIN_DAYS_MAX}
+        )
+    return get_calendar().add_working_days(now, pay_within_days)
+
+
+def desk_payment_place(dossier: Dossier) -> str:
+    """Where to pay when the officer does not say: the receiving desk, with its address."""
+    desk = dossier.receiving_agency
+    where = ", ".join(part for part in (desk.name, desk.address) if part)
+    return _("At the one-stop desk: %(desk)s.") % {"desk": where}
+
+
 @files_atomic
 def dossier_request_payment(
     *,
     dossier: Dossier,
     actor: Any,
     amount: int,
+    purpose: str,
+    pay_at: str = "",
+    bank_details: str = "",
+    pay_within_days: int | None = None,
+    pay_by: dt.datetime | dt.date | str | None = None,
     comment: str = "",
     expected_version: int | None = None,
 ) -> Dossier:
-    """Ask the applicant to pay a fee or financial obligation (VND); the clock stops."""
+    """Ask the applicant to pay a fee or financial obligation; the clock stops.
+
+    ``amount`` in VND (it replaces the procedure's standard fee on the dossier), ``purpose``
+    what it is for, ``pay_at`` how and where to pay (by default the receiving desk and its
+    address), ``bank_details`` an account to transfer to (optional), and the deadline as
+    ``pay_within_days`` working days or a date ``pay_by``. All of it is public: the tracking
+    page shows it. ``ValidationError`` when one is missing or out of range.
+    """
     if not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
         raise ValidationError(_("Enter the amount to pay."))
+    _require(purpose, _("Say what the payment is for."))
     dossier = _begin(dossier, Action.REQUEST_PAYMENT, actor, expected_version)
-    data = effects.request_payment(dossier, at=_local_now(), amount=amount)
+    now = _local_now()
+    data = effects.request_payment(
+        dossier,
+        at=now,
+        amount=amount,
+        purpose=purpose.strip(),
+        pay_at=(pay_at or "").strip() or desk_payment_place(dossier),
+        bank_details=(bank_details or "").strip(),
+        pay_by=_payment_deadline(now, pay_within_days, pay_by),
+    )
     return _apply(dossier, Action.REQUEST_PAYMENT, actor, data, comment=comment)
 
 
 @files_atomic
 def dossier_confirm_payment(
-    *, dossier: Dossier, actor: Any, reference: str = "", expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    amount: int,
+    method: str,
+    reference: str,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> Dossier:
-    """The payment arrived (an officer, or the payment gateway as a system actor)."""
+    """Record the payment of the amount requested: the receiving desk (until online payment
+    arrives) or the payment gateway as a system actor. ``amount`` in VND, at least the amount
+    requested; ``method`` a ``PaymentMethod``; ``reference`` the receipt or transaction
+    number. The clock runs again."""
+    if method not in PaymentMethod.values:
+        raise ValidationError(_("Choose how the payment was made."))
+    _require(reference, _("Enter the receipt or transaction number."))
+    if not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        raise ValidationError(_("Enter the amount received."))
     dossier = _begin(dossier, Action.CONFIRM_PAYMENT, actor, expected_version)
+    if amount < dossier.fee_amount:
+        raise ValidationError(
+            _("The amount received is less than the amount requested (%(amount)s VND).")
+            % {"amount": f"{dossier.fee_amount:,}".replace(",", ".")}
+        )
     data = effects.confirm_payment(
-        dossier, at=_local_now(), cal=get_calendar(), reference=reference
+        dossier,
+        at=_local_now(),
+        cal=get_calendar(),
+        amount=amount,
+        method=method,
+        reference=reference.strip(),
     )
-    return _apply(dossier, Action.CONFIRM_PAYMENT, actor, data)
+    return _apply(dossier, Action.CONFIRM_PAYMENT, actor, data, comment=comment)
 
 
 # --- ending --------------------------------------------------------------------------------------
@@ -902,16 +993,18 @@ def apology_draft(*, dossier: Dossier, actor: Any = None) -> ApologyLetter:
 
 def _apology_draft(dossier: Dossier, actor: Any) -> tuple[ApologyLetter, bool]:
     dossier = _lock(dossier, None)
-    if not dossier.is_overdue:
-        raise TransitionError(_("This dossier is not overdue: no apology letter is needed."))
     letters = ApologyLetter.objects.select_for_update().filter(dossier=dossier)
     now = _local_now()
-    existing = (
-        letters.filter(status=ApologyLetter.Status.DRAFT).first()
-        or letters.filter(status=ApologyLetter.Status.ISSUED, new_due_at__gt=now)
+    in_force = (
+        letters.filter(status=ApologyLetter.Status.ISSUED, new_due_at__gt=now)
         .order_by("-issued_at")
         .first()
     )
+    if in_force and dossier.status in ACTIVE_STATUSES:
+        return in_force, False
+    if not dossier.is_overdue:
+        raise TransitionError(_("This dossier is not overdue: no apology letter is needed."))
+    existing = letters.filter(status=ApologyLetter.Status.DRAFT).first()
     if existing:
         return existing, False
     letter = ApologyLetter.objects.create(
@@ -941,8 +1034,10 @@ def apology_issue(
 ) -> ApologyLetter:
     """An officer of the agency handling the dossier issues the apology (form 04).
 
-    The dossier's appointment (``due_at``) is not moved: the dossier stays late in the
-    statistics; the new appointment is kept on the letter and in the history.
+    The new date becomes the dossier's appointment (``due_at``, and ``new_due_at`` says it was
+    moved): the tracking page, the API, the work queue and the portal go by it. The statistics
+    keep judging the dossier against ``original_due_at``, so it stays late there. The
+    applicant is told (``dossier.apology`` message).
     """
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the delay."))
@@ -970,7 +1065,7 @@ def apology_issue(
     letter.issued_at = now
     letter.issued_by = actor
     letter.save()
-    dossier.new_due_at = new_due_at
+    dossier.due_at = dossier.new_due_at = new_due_at
     _save(dossier)
     _record(
         dossier,

@@ -154,7 +154,8 @@ def _receipt(dossier: Dossier, extra: dict) -> dict:
         "documents": documents,
         "processing_days": numbers.number(dossier.procedure_version.snapshot["processing_days"]),
         "received_at": vn_datetime(dossier.received_at),
-        "due_at": vn_datetime(dossier.due_at),
+        # The appointment given at reception, even after an apology letter moved it.
+        "due_at": vn_datetime(dossier.original_due_at or dossier.due_at),
         "officer": _person(event.actor) if event else "",
     }
 
@@ -193,7 +194,7 @@ def _apology(dossier: Dossier, extra: dict) -> dict:
         "letter": letter,
         "is_draft": letter.status == ApologyLetter.Status.DRAFT,
         "received_on": vn_date(dossier.received_at),
-        "due_on": vn_datetime(dossier.due_at),
+        "due_on": vn_datetime(dossier.original_due_at or dossier.due_at),  # the one missed
         "new_due_on": vn_datetime(letter.new_due_at),
         "processing_days": numbers.number(dossier.procedure_version.snapshot["processing_days"]),
     }

@@ -66,6 +66,14 @@ def dossier_notify(*, dossier_id: int, action: str, event_id: int | None = None)
         if data.get("new_due_at")
         else "",
     }
+    if action == "request_payment":  # the amount requested, what for, how, where, by when
+        context.update(
+            fee_amount=f"{data.get('amount') or dossier.fee_amount:,}".replace(",", "."),
+            purpose=data.get("purpose", ""),
+            pay_at=data.get("pay_at", ""),
+            bank_details=data.get("bank_details", ""),
+            pay_by=_when(dt.datetime.fromisoformat(data["pay_by"])) if data.get("pay_by") else "",
+        )
     deliveries = notification_send(
         event=event,
         recipient_user=dossier.applicant,

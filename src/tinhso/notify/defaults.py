@@ -1,7 +1,8 @@
 """The default message of every event (created after every migrate; edit them in the admin).
 
 Context of the dossier messages: ``code``, ``procedure``, ``applicant_name``, ``status``,
-``tracking_url``, ``due_at``, ``comment``, ``fee_amount``, ``new_due_at``; of ``due_soon``:
+``tracking_url``, ``due_at``, ``comment``, ``fee_amount``, ``new_due_at``, and for
+``payment_requested`` also ``purpose``, ``pay_at``, ``bank_details``, ``pay_by``; of ``due_soon``:
 ``code``, ``procedure``, ``due_at``, ``officer_name``, ``office_url``. Account messages
 (``accounts.services``): the codes get ``code`` and ``minutes``; ``signup_taken`` gets
 ``login_url`` and ``reset_url``; ``password_changed`` gets ``changed_at`` and ``reset_url``;
@@ -65,11 +66,17 @@ DEFAULT_TEMPLATES = [
             "Kính gửi {{ applicant_name }},\n\n"
             "Hồ sơ {{ code }} ({{ procedure }}) cần thực hiện nghĩa vụ tài chính"
             "{% if fee_amount %}: {{ fee_amount }} đồng{% endif %}."
+            "{% if purpose %}\nKhoản phải nộp: {{ purpose }}{% endif %}"
+            "{% if pay_at %}\nCách thức, địa điểm nộp: {{ pay_at }}{% endif %}"
+            "{% if bank_details %}\nChuyển khoản: {{ bank_details }}{% endif %}"
+            "{% if pay_by %}\nHạn nộp: {{ pay_by }}{% endif %}"
             "{% if comment %}\nGhi chú: {{ comment }}{% endif %}\n\n"
+            "Thời gian chờ nộp không tính vào thời hạn giải quyết. "
             "Xem chi tiết tại: {{ tracking_url }}"
         ),
         "sms_vi": (
-            "Hồ sơ {{ code }} cần nộp phí, lệ phí{% if fee_amount %} {{ fee_amount }} đồng"
+            "Hồ sơ {{ code }} cần nộp{% if fee_amount %} {{ fee_amount }} đồng{% endif %}"
+            "{% if purpose %} ({{ purpose }}){% endif %}{% if pay_by %} trước {{ pay_by }}"
             "{% endif %}. Chi tiết: {{ tracking_url }}"
         ),
         "subject_en": "Dossier {{ code }}: fees to pay",
@@ -77,10 +84,17 @@ DEFAULT_TEMPLATES = [
             "Dear {{ applicant_name }},\n\n"
             "Fees are due for your dossier {{ code }} ({{ procedure }})"
             "{% if fee_amount %}: {{ fee_amount }} VND{% endif %}."
+            "{% if purpose %}\nFor: {{ purpose }}{% endif %}"
+            "{% if pay_at %}\nHow and where to pay: {{ pay_at }}{% endif %}"
+            "{% if bank_details %}\nBank transfer: {{ bank_details }}{% endif %}"
+            "{% if pay_by %}\nPay by: {{ pay_by }}{% endif %}"
             "{% if comment %}\nNote: {{ comment }}{% endif %}\n\n"
-            "See the details at: {{ tracking_url }}"
+            "The time until you pay is not counted. See the details at: {{ tracking_url }}"
         ),
-        "sms_en": "Fees are due for dossier {{ code }}. Details: {{ tracking_url }}",
+        "sms_en": (
+            "Dossier {{ code }}: pay{% if fee_amount %} {{ fee_amount }} VND{% endif %}"
+            "{% if pay_by %} by {{ pay_by }}{% endif %}. Details: {{ tracking_url }}"
+        ),
     },
     {
         "event": "dossier.result_ready",

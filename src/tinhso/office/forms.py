@@ -10,6 +10,7 @@ import datetime as dt
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +19,15 @@ from tinhso.catalog.models import Field, Procedure, ProcedureVersion
 from tinhso.catalog.selectors import procedure_list_for_officer
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.actions import SPECS, TRANSITIONS, ActionSpec, Param, ParamKind
-from tinhso.dossiers.constants import ApplicantKind, Channel, Delivery, Status
+from tinhso.dossiers.constants import ApplicantKind, Channel, Delivery, PaymentMethod, Status
 from tinhso.dossiers.models import Dossier
-from tinhso.dossiers.services import MAX_AMOUNT, step_agency_id
-from tinhso.org.models import Agency
+from tinhso.dossiers.services import (
+    MAX_AMOUNT,
+    PAY_WITHIN_DAYS_MAX,
+    desk_payment_place,
+    step_agency_id,
+)
+from tinhso.org.models import Agency, Ward
 from tinhso.org.selectors import agencies_visible_to
 
 
@@ -64,13 +70,14 @@ class ActionForm(forms.Form):
         return data
 
 
-def _text(label, required=True, help_text=""):
+def _text(label, required=True, help_text="", *, max_length=2000, rows=3, initial=None):
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length,
+        initial=initial,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
@@ -124,7 +131,56 @@ def _param_field(param: Param, dossier: Dossier) -> forms.Field:
             ],
         )
     if kind == ParamKind.AMOUNT:
-        return forms.IntegerField(label=label, min_value=1, max_value=MAX_AMOUNT, required=required)
+        # When recording the payment, the amount requested is ready in the field.
+        waiting = dossier.status == Status.FINANCIAL_OBLIGATION
+        return forms.IntegerField(
+            label=label,
+            min_value=1,
+            max_value=MAX_AMOUNT,
+            required=required,
+            initial=(dossier.fee_amount or None) if waiting else None,
+        )
+    if kind == ParamKind.PURPOSE:
+        return forms.CharField(
+            label=label,
+            required=required,
+            max_length=300,
+            help_text=_(
+                "E.g. “Registration fee” or “Land use levy”. The public tracking page "
+                "shows it: write no personal data."
+            ),
+        )
+    if kind == ParamKind.PAY_AT:
+        help_text = _("Left as it is, the applicant pays at the receiving desk.")
+        place = desk_payment_place(dossier)
+        return _text(label, required, help_text, max_length=500, rows=2, initial=place)
+    if kind == ParamKind.BANK_DETAILS:
+        help_text = _("Account holder, number and bank, and what to write in the transfer.")
+        return _text(label, required, help_text, max_length=500, rows=2)
+    if kind == ParamKind.WORKING_DAYS:
+        return forms.IntegerField(
+            label=label,
+            required=required,
+            min_value=1,
+            max_value=PAY_WITHIN_DAYS_MAX,
+            initial=5,
+            help_text=_("Counted on the working-day calendar; a date below takes its place."),
+        )
+    if kind == ParamKind.DATE:
+        return forms.DateField(
+            label=label,
+            required=required,
+            # A date input reads only ISO dates (YYYY-MM-DD), whatever the page's language.
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
+    if kind == ParamKind.PAYMENT_METHOD:
+        return forms.ChoiceField(
+            label=label,
+            required=required,
+            choices=PaymentMethod.choices,
+            initial=PaymentMethod.CASH,
+            widget=forms.RadioSelect,
+        )
     if kind == ParamKind.REFERENCE:
         return forms.CharField(label=label, required=required, max_length=100)
     if kind == ParamKind.DELIVERY:
@@ -158,6 +214,14 @@ class ApologyForm(forms.Form):
 
 
 # --- the work queue --------------------------------------------------------------------------
+# How the queue may be sorted (the ``sort`` query parameter); the first is the default.
+QUEUE_SORTS = [
+    ("due", _("Appointment: most urgent first")),
+    ("received", _("Received: oldest first")),
+    ("-received", _("Received: newest first")),
+]
+
+
 class QueueFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -192,6 +256,7 @@ class QueueFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=QUEUE_SORTS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,6 +331,9 @@ class DeskRegistrationForm(forms.Form):
     )
     applicant_email = forms.EmailField(label=_("E-mail"), required=False)
     applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    applicant_ward = forms.ModelChoiceField(
+        label=_("Ward or commune"), queryset=Ward.objects.none(), required=False
+    )
     summary = forms.CharField(label=_("Request"), max_length=500, required=False)
     delivery = forms.ChoiceField(
         label=_("Result delivery"), choices=Delivery.choices, initial=Delivery.DESK
@@ -274,6 +342,9 @@ class DeskRegistrationForm(forms.Form):
     def __init__(self, *args, procedure: Procedure, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
+        ward = cast(forms.ModelChoiceField, self.fields["applicant_ward"])
+        ward.queryset = Ward.objects.filter(province_code=settings.PROVINCE_CODE)
+        ward.empty_label = _("Choose the ward or commune")
         # The desk chooser offers published procedures only: each has a version in force.
         self.documents = cast(ProcedureVersion, procedure.current_version).documents
         for doc in self.documents:
@@ -315,6 +386,7 @@ class DeskRegistrationForm(forms.Form):
             "applicant_phone": data["applicant_phone"],
             "applicant_email": data["applicant_email"],
             "applicant_address": data["applicant_address"],
+            "applicant_ward": data["applicant_ward"],
             "summary": data["summary"],
             "delivery": data["delivery"],
             "documents": uploads,

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import DateTimeField, Value
+from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,7 +37,7 @@ from tinhso.core.excel import (
 )
 from tinhso.core.numbers import EXCEL_INTEGER, EXCEL_ONE_DECIMAL
 from tinhso.core.request_guard import accepts_uploads
-from tinhso.dossiers import selectors, services
+from tinhso.dossiers import effects, selectors, services
 from tinhso.dossiers.actions import SPECS
 from tinhso.dossiers.constants import ACTIVE_STATUSES, Status
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile
@@ -45,6 +45,7 @@ from tinhso.dossiers.slips import slips_available
 from tinhso.office import forms
 from tinhso.office.charts import bar_chart
 from tinhso.office.selectors import statistics_dossiers_cached
+from tinhso.org.models import Agency
 from tinhso.org.selectors import officer_acts_for, officer_agency_id, officer_sees_all
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ QUEUE_ROW_FIELDS = (
     "code",
     "status",
     "due_at",
+    "received_at",
     "applicant_name",
     "step_index",
     "procedure_version_id",
@@ -120,6 +122,14 @@ TABS = [
     ("overdue", gettext_lazy("Overdue")),
     ("all", gettext_lazy("All")),
 ]
+# The orders a person may choose (``forms.QUEUE_SORTS``). Without a choice the work tabs go by
+# the appointment (overdue first, then the earliest due: the selector's order, which the
+# partial indexes answer) and "all" by the newest registration.
+QUEUE_ORDERS = {
+    "due": (F("due_at").asc(nulls_last=True), "pk"),
+    "received": (F("received_at").asc(nulls_last=True), "pk"),
+    "-received": (F("received_at").desc(nulls_last=True), "-pk"),
+}
 
 
 def _capped_count(qs) -> tuple[int, bool]:
@@ -149,6 +159,7 @@ def queue(request):
     filters.is_valid()  # a filter that does not validate is shown as an error and ignored
     valid = getattr(filters, "cleaned_data", {})
     q, status = valid.get("q"), valid.get("status")
+    sort = valid.get("sort") or ""
 
     def tab_qs(name):
         qs = selectors.dossier_queue(user, box=name, status=status)
@@ -156,7 +167,9 @@ def queue(request):
         return filters.apply(qs)
 
     qs = tab_qs(box)
-    if box == "agency" and officer_sees_all(user):
+    if sort in QUEUE_ORDERS:
+        qs = qs.order_by(*QUEUE_ORDERS[sort])
+    elif box == "agency" and officer_sees_all(user):
         # Every open dossier of the province: read them all from the small open-dossier index
         # and keep the first by deadline, rather than walk the whole due_at index in order.
         qs = qs.order_by(Coalesce("due_at", Value(FAR_FUTURE, output_field=DateTimeField())), "pk")
@@ -276,7 +289,7 @@ class _EventRow:
     to_label: StrOrPromise
     action_label: StrOrPromise
     file_links: list[tuple[DossierFile, str | None]]
-    actor_agency: str
+    step_agency: str
 
 
 def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> dict:
@@ -297,6 +310,13 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
                 "open": bool(bound and action in bound),
             }
         )
+    # Each event names the agency of whoever acted (``DossierEvent.agency``); where the dossier
+    # went is the agency of the step it reached.
+    agency_names = dict(
+        Agency.objects.filter(
+            pk__in={effects.step_agency_id(dossier, i) for i in range(len(dossier.steps))}
+        ).values_list("pk", "name")
+    )
     events = [
         _EventRow(
             event=event,
@@ -304,10 +324,10 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
             to_label=Status(event.to_status).label,
             action_label=spec.officer_label if (spec := SPECS.get(event.action)) else event.action,
             file_links=[(f, _file_url(dossier, f)) for f in event.files.all()],
-            actor_agency=_officer_agency_name(event.actor),
+            step_agency=_step_agency_name(dossier, event.step_index, agency_names),
         )
         for event in DossierEvent.objects.filter(dossier=dossier)
-        .select_related("actor", "actor__officer__agency", "agency")
+        .select_related("actor", "agency")
         .prefetch_related("files")
         .order_by("at", "pk")
     ]
@@ -333,16 +353,18 @@ def _dossier_context(request, dossier: Dossier, bound: dict | None = None) -> di
         "events": events,
         "files": files,
         "fees": dossier.procedure_version.snapshot.get("fees", []),
+        "payment_request": selectors.payment_request_open(dossier.pk, dossier.status),
+        "payment": selectors.payment_received(dossier),
         "slips": _slips(dossier, user),
         "action_forms": action_forms,
         "apology": _apology_context(dossier, user, bound=(bound or {}).get("apology")),
     }
 
 
-def _officer_agency_name(user: Any) -> str:
-    """The agency an officer works at ("" for a citizen), from the joined rows."""
-    officer = getattr(user, "officer", None) if user is not None else None
-    return officer.agency.name if officer is not None else ""
+def _step_agency_name(dossier: Dossier, index: int | None, names: dict[int, str]) -> str:
+    if index is None or not 0 <= index < len(dossier.steps):
+        return ""
+    return names.get(effects.step_agency_id(dossier, index), "")
 
 
 def _may_apologise(dossier: Dossier, user) -> bool:

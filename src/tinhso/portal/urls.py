@@ -23,5 +23,6 @@ urlpatterns = [
         "tai-khoan/ma-truy-cap/<int:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"
     ),
     path("tra-cuu/", views.track, name="track"),
+    path("sau-dang-nhap/", views.after_sign_in, name="after_sign_in"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
 ]

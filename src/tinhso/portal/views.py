@@ -178,6 +178,18 @@ def document_template(request, pk: int, document_pk: int):
     return FileResponse(document.template.open("rb"), as_attachment=True, filename=name)
 
 
+# --- where signing in lands ---------------------------------------------------------------------
+@never_cache
+def after_sign_in(request):
+    """``LOGIN_REDIRECT_URL``: where a sign-in without ``next`` lands. Officers (and province
+    administrators) on their work queue, everyone else on the home page."""
+    if request.user.is_authenticated and officer_is_scoped(request.user):
+        queue = _url_or_none("office:queue")
+        if queue:
+            return redirect(queue)
+    return redirect("portal:home")
+
+
 # --- online submission ---------------------------------------------------------------------------
 def _submit_initial(user) -> dict:
     return {
@@ -390,6 +402,8 @@ def _dossier_page(request, dossier: Dossier, *, status: int = 200, **forms):
         "results": results,
         "slips": _slips(dossier, request.user),
         "supplement_request": _supplement_request(dossier),
+        "payment_request": dossier_selectors.payment_request_open(dossier.pk, dossier.status),
+        "payment": dossier_selectors.payment_received(dossier),
         "can_supplement": "supplement" in allowed,
         "can_withdraw": "withdraw" in allowed,
         "supplement_form": forms.get("supplement_form")
@@ -635,6 +649,10 @@ def track(request):
                 if dossier and request.user.is_authenticated
                 else None
             ),
+            # Public: the amount, what for, how, where and by when; no personal data.
+            "payment_request": dossier_selectors.payment_request_open(dossier.pk, dossier.status)
+            if dossier
+            else None,
         },
     )
 

@@ -66,7 +66,7 @@ def test_sign_in_ignores_an_outside_next(client, world):
         {"login": "0912345678", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:home")
+    assert response["Location"] == reverse("portal:after_sign_in")
 
 
 def test_sign_out_needs_a_post(client, world):

@@ -32,6 +32,8 @@ FIELDS = [
     "submitted_at",
     "received_at",
     "due_at",
+    "original_due_at",
+    "new_due_at",
     "step_due_at",
     "paused_at",
     "finished_at",

@@ -17,11 +17,16 @@ from tinhso.dossiers.constants import (
     ApplicantKind,
     Decision,
     Delivery,
+    PaymentMethod,
     Status,
     Timeliness,
 )
 from tinhso.dossiers.models import Dossier, DossierEvent, DossierFile, Rating
-from tinhso.dossiers.selectors import dossier_files_for_applicant, event_for_applicant
+from tinhso.dossiers.selectors import (
+    dossier_files_for_applicant,
+    event_for_applicant,
+    payment_request_open,
+)
 from tinhso.dossiers.slips import slip_available, user_is_officer_for
 from tinhso.org.models import Ward
 
@@ -32,6 +37,30 @@ class ProcedureRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Procedure
         fields = ["code", "name"]
+
+
+# What the three dates of an appointment mean, said once for every serializer.
+DUE_HELP = {
+    "due_at": {
+        "help_text": "The appointment in force to return the result (NgayHenTra): the date of "
+        "the receipt (form 01), or the new date of the agency's apology letter (form 04)."
+    },
+    "new_due_at": {
+        "help_text": "Set when an apology letter (form 04) moved the appointment: equal to "
+        "`due_at` then; null otherwise."
+    },
+}
+
+
+class PaymentRequestSerializer(serializers.Serializer):
+    """A fee or financial obligation the applicant is asked to pay (status 6). Public."""
+
+    amount = serializers.IntegerField(help_text="VND.")
+    purpose = serializers.CharField(help_text="What it is for.")
+    pay_at = serializers.CharField(help_text="How and where to pay.")
+    bank_details = serializers.CharField(help_text="Bank transfer details; may be empty.")
+    pay_by = serializers.DateTimeField(help_text="Pay by this moment.")
+    requested_at = serializers.DateTimeField()
 
 
 class DossierSerializer(serializers.ModelSerializer):
@@ -76,6 +105,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+        extra_kwargs = DUE_HELP
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -201,6 +231,12 @@ class ApplicantSerializer(serializers.Serializer):
     email = serializers.CharField(source="applicant_email")
     address = serializers.CharField(source="applicant_address")
     ward = serializers.IntegerField(source="applicant_ward_id", allow_null=True)
+    ward_name = serializers.CharField(
+        source="applicant_ward.name", allow_null=True, default=None, help_text="The ward's name."
+    )
+    full_address = serializers.CharField(
+        source="applicant_full_address", help_text="The address followed by the ward's name."
+    )
     organisation_name = serializers.CharField()
 
 
@@ -223,9 +259,12 @@ class DossierDetailSerializer(DossierSerializer):
     history = EventSerializer(source="events", many=True, read_only=True)
     files = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
+    payment_request = serializers.SerializerMethodField()
 
     class Meta(DossierSerializer.Meta):
         fields = DossierSerializer.Meta.fields + [
+            "original_due_at",
+            "payment_request",
             "procedure_version",
             "applicant",
             "summary",
@@ -243,6 +282,19 @@ class DossierDetailSerializer(DossierSerializer):
             "rating",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            **DUE_HELP,
+            "original_due_at": {
+                "help_text": "The appointment given at reception (form 01), pushed back only by "
+                "the time waiting for the applicant; the statistics judge early / on time / "
+                "late against it."
+            },
+        }
+
+    @extend_schema_field(PaymentRequestSerializer(allow_null=True))
+    def get_payment_request(self, dossier) -> dict | None:
+        request = payment_request_open(dossier.pk, dossier.status)
+        return PaymentRequestSerializer(request).data if request else None
 
     @extend_schema_field(FileSerializer(many=True))
     def get_files(self, dossier) -> list:
@@ -288,6 +340,7 @@ class TrackingSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     receiving_agency = serializers.CharField(source="receiving_agency.name", read_only=True)
     handling_agency = serializers.CharField(source="current_agency.name", read_only=True)
+    payment_request = serializers.SerializerMethodField()
 
     class Meta:
         model = Dossier
@@ -305,14 +358,15 @@ class TrackingSerializer(serializers.ModelSerializer):
             "closed_at",
             "receiving_agency",
             "handling_agency",
+            "payment_request",
         ]
         read_only_fields = fields
-        extra_kwargs = {
-            "new_due_at": {
-                "help_text": "The new appointment given by the agency's apology letter (form 04) "
-                "when the dossier is late; `due_at` stays the legal appointment."
-            }
-        }
+        extra_kwargs = DUE_HELP
+
+    @extend_schema_field(PaymentRequestSerializer(allow_null=True))
+    def get_payment_request(self, dossier) -> dict | None:
+        request = payment_request_open(dossier.pk, dossier.status)
+        return PaymentRequestSerializer(request).data if request else None
 
 
 _datetime = serializers.DateTimeField()
@@ -343,7 +397,13 @@ def tracking_payload(row: dict) -> dict:
         "closed_at": when("closed_at"),
         "receiving_agency": row["receiving_agency__name"],
         "handling_agency": row["current_agency__name"],
+        "payment_request": _payment_payload(row["id"], row["status"]),
     }
+
+
+def _payment_payload(dossier_id: int, status: int) -> dict | None:
+    request = payment_request_open(dossier_id, status)
+    return PaymentRequestSerializer(request).data if request else None
 
 
 class SubmissionReceiptSerializer(serializers.Serializer):
@@ -522,7 +582,7 @@ class ActionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="supplement, forward, send_back (required), reassign, approve, "
-        "request_payment, finish, return_result, rate.",
+        "request_payment, confirm_payment, finish, return_result, rate.",
     )
     assignee = serializers.IntegerField(
         min_value=1,
@@ -534,10 +594,50 @@ class ActionSerializer(serializers.Serializer):
         min_value=0, required=False, help_text="send_back: index of an earlier step."
     )
     amount = serializers.IntegerField(
-        min_value=1, max_value=2_147_483_647, required=False, help_text="request_payment: VND."
+        min_value=1,
+        max_value=2_147_483_647,
+        required=False,
+        help_text="request_payment: the amount to pay; confirm_payment: the amount received (VND).",
+    )
+    purpose = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="request_payment: what it is for (public: no personal data).",
+    )
+    pay_at = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="request_payment: how and where to pay (default: at the receiving desk).",
+    )
+    bank_details = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="request_payment: bank transfer details (optional).",
+    )
+    pay_within_days = serializers.IntegerField(
+        min_value=1,
+        max_value=60,
+        required=False,
+        allow_null=True,
+        help_text="request_payment: working days to pay (or give `pay_by`).",
+    )
+    pay_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="request_payment: the date to pay by (end of office hours); takes the place "
+        "of `pay_within_days`.",
+    )
+    method = serializers.ChoiceField(
+        choices=PaymentMethod.choices, required=False, help_text="confirm_payment."
     )
     reference = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, help_text="confirm_payment."
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="confirm_payment: the receipt or transaction number.",
     )
     delivery = serializers.ChoiceField(
         choices=Delivery.choices, required=False, help_text="return_result."

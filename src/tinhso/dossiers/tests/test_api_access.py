@@ -211,7 +211,9 @@ def test_tracking_shows_progress_and_nothing_personal(world, dossiers):
         "closed_at",
         "receiving_agency",
         "handling_agency",
+        "payment_request",
     }
+    assert body["payment_request"] is None
     assert body["status"] == Status.RECEIVED and body["status_label"] == "Được tiếp nhận"
     assert body["receiving_agency"] == world.center.name
     assert body["procedure"]["code"] == world.procedure.code

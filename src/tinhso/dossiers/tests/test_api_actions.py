@@ -144,10 +144,42 @@ def test_reject(world):
 
 def test_request_and_confirm_payment(world):
     dossier = walk_to_processing(world, submit_online(world))
-    body = ok(act(world.specialist, dossier, "request_payment", amount=250000))
+    body = ok(
+        act(
+            world.specialist,
+            dossier,
+            "request_payment",
+            amount=250000,
+            purpose="Lệ phí trước bạ",
+            pay_by="2099-01-05",
+        )
+    )
     assert body["status"] == Status.FINANCIAL_OBLIGATION and body["fee_amount"] == 250000
-    body = ok(act(world.specialist, dossier, "confirm_payment", reference="BL-0001"))
+    request = body["payment_request"]
+    assert (request["amount"], request["purpose"]) == (250000, "Lệ phí trước bạ")
+    assert request["pay_by"].startswith("2099-01-05") and "Bộ phận" in request["pay_at"]
+    # The desk records the payment, not the specialist who asked for it.
+    denied = act(
+        world.specialist,
+        dossier,
+        "confirm_payment",
+        amount=250000,
+        method="cash",
+        reference="BL-0001",
+    )
+    assert denied.status_code == 403
+    body = ok(
+        act(
+            world.clerk,
+            dossier,
+            "confirm_payment",
+            amount=250000,
+            method="cash",
+            reference="BL-0001",
+        )
+    )
     assert body["status"] == Status.PROCESSING and body["fee_paid_at"]
+    assert body["payment_request"] is None
 
 
 def test_stop(world):

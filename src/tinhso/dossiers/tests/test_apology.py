@@ -87,8 +87,12 @@ def test_officer_of_the_handling_agency_issues_it(world, overdue, late):
     assert letter.issued_by == world.specialist and letter.issued_at == LATE
     assert letter.new_due_at == at(16, 16)
     overdue.refresh_from_db()
-    assert overdue.due_at == due_before  # stays late in the statistics
-    assert overdue.is_overdue and overdue.status == Status.PROCESSING
+    # The new date is the appointment now; the statistics keep the one of form 01.
+    assert overdue.due_at == overdue.new_due_at == at(16, 16)
+    assert overdue.original_due_at == due_before
+    assert not overdue.is_overdue and overdue.status == Status.PROCESSING
+    # Idempotent while the letter is in force: no second letter is drafted.
+    assert services.apology_draft(dossier=overdue).pk == letter.pk
     event = overdue.events.get(action="apology")
     assert event.data["new_due_at"] == at(16, 16).isoformat()
     assert event.comment == "Cần xác minh thêm thông tin."

@@ -57,9 +57,16 @@ def _lives(world) -> list[Dossier]:
     a = services.dossier_send_back(dossier=a, actor=w.head, to_step=1, comment=_comment("back"))
     a = services.dossier_forward(dossier=a, actor=w.specialist)
     a = services.dossier_request_payment(
-        dossier=a, actor=w.head, amount=50_000, comment=_comment("request_payment")
+        dossier=a,
+        actor=w.head,
+        amount=50_000,
+        purpose="Lệ phí",
+        pay_within_days=5,
+        comment=_comment("request_payment"),
     )
-    a = services.dossier_confirm_payment(dossier=a, actor=w.head, reference="BL1")
+    a = services.dossier_confirm_payment(
+        dossier=a, actor=w.clerk, amount=50_000, method="cash", reference="BL1"
+    )
     a = services.dossier_forward(dossier=a, actor=w.head)
     a = services.dossier_approve(dossier=a, actor=w.leader, comment=_comment("approve"))
     a = services.dossier_finish(
@@ -187,7 +194,8 @@ def test_the_new_appointment_of_an_apology_reaches_the_applicant_and_the_public(
             letter=letter, actor=world.clerk, reason="Chờ xác minh", new_due_at=at(20, 9).date()
         )
     late = Dossier.objects.get(pk=late.pk)
-    assert late.new_due_at is not None and late.due_at < late.new_due_at
+    assert late.new_due_at is not None and late.due_at == late.new_due_at
+    assert late.original_due_at < late.new_due_at
     assert late.new_due_at.date().isoformat() == "2026-11-20"
     client.force_login(world.citizen)
     assert "20/11/2026" in client.get(f"/ho-so-cua-toi/{late.pk}/").content.decode()
@@ -196,4 +204,8 @@ def test_the_new_appointment_of_an_apology_reaches_the_applicant_and_the_public(
     assert "20/11/2026" in client.get("/tra-cuu/", {"code": late.code}).content.decode()
     tracked = api_client().get(f"/api/v1/tracking/{late.code}/").json()
     assert tracked["new_due_at"].startswith("2026-11-20")
-    assert tracked["due_at"] < tracked["new_due_at"]
+    # The new date is the appointment everywhere: due_at too (the API's appointment).
+    assert tracked["due_at"] == tracked["new_due_at"]
+    detail = api_client(world.citizen).get(f"/api/v1/dossiers/{late.code}/").json()
+    assert detail["due_at"].startswith("2026-11-20")
+    assert detail["original_due_at"] < detail["due_at"]

@@ -46,7 +46,9 @@ def test_an_amount_beyond_what_a_dossier_holds_is_refused_not_a_server_error(wor
     dossier = walk_to_processing(world, submit_online(world))
     dossier = services.dossier_forward(dossier=dossier, actor=world.specialist)
     with pytest.raises(ValidationError):
-        services.dossier_request_payment(dossier=dossier, actor=world.head, amount=10**12)
+        services.dossier_request_payment(
+            dossier=dossier, actor=world.head, amount=10**12, purpose="x", pay_within_days=5
+        )
     client.force_login(world.head)
     response = client.post(
         f"/office/dossiers/{dossier.pk}/act/request_payment/",

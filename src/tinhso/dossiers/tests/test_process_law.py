@@ -40,7 +40,13 @@ ACTORS = [
     "gateway",
 ]
 ADVANCING = {"forward", "approve", "finish", "reject", "send_back"}
-GATEWAY = system_actor("payments:demo", "dossiers.process_dossier", label="Cổng thanh toán")
+# A payment gateway records payments as the desk would (``confirm_payment`` is desk work).
+GATEWAY = system_actor(
+    "payments:demo",
+    "dossiers.process_dossier",
+    "dossiers.receive_dossier",
+    label="Cổng thanh toán",
+)
 
 
 def _actor(world, name):
@@ -59,8 +65,8 @@ def _params(world, dossier: Dossier, action: str, pick: int) -> dict:
         "reassign": {"assignee": officers[pick % len(officers)]},
         "approve": {},
         "reject": {"reason": "Không đủ điều kiện"},
-        "request_payment": {"amount": 100_000},
-        "confirm_payment": {"reference": "BL0001"},
+        "request_payment": {"amount": 100_000, "purpose": "Lệ phí", "pay_within_days": 5},
+        "confirm_payment": {"amount": 100_000, "method": "cash", "reference": "BL0001"},
         "withdraw": {"reason": ""},
         "stop": {"reason": "Có văn bản tạm dừng"},
         "finish": {"files": [pdf_upload()]},
@@ -214,8 +220,12 @@ def test_every_spec_rule_names_a_rule_the_services_know():
 # --- the system actor -----------------------------------------------------------------------
 def test_a_system_actor_confirms_a_payment_and_is_recorded_as_such(world):
     dossier = _at_step(world, 2)
-    dossier = services.dossier_request_payment(dossier=dossier, actor=world.head, amount=50_000)
-    dossier = services.dossier_confirm_payment(dossier=dossier, actor=GATEWAY, reference="VNP1")
+    dossier = services.dossier_request_payment(
+        dossier=dossier, actor=world.head, amount=50_000, purpose="Lệ phí", pay_within_days=5
+    )
+    dossier = services.dossier_confirm_payment(
+        dossier=dossier, actor=GATEWAY, amount=50_000, method="bank_transfer", reference="VNP1"
+    )
     assert dossier.status == Status.PROCESSING and dossier.step_index == 2
     event = DossierEvent.objects.filter(dossier=dossier).order_by("-pk").first()
     assert event.action == "confirm_payment"

@@ -103,10 +103,12 @@ def test_send_back_reassign_payment_withdraw_stop_and_reject(world):
         dossier=dossier, actor=world.head, assignee=world.specialist
     )
     dossier = services.dossier_request_payment(
-        dossier=dossier, actor=world.specialist, amount=50000
+        dossier=dossier, actor=world.specialist, amount=50000, purpose="Lệ phí", pay_within_days=5
     )
     assert dossier.status == Status.FINANCIAL_OBLIGATION
-    dossier = services.dossier_confirm_payment(dossier=dossier, actor=world.specialist)
+    dossier = services.dossier_confirm_payment(
+        dossier=dossier, actor=world.clerk, amount=50000, method="cash", reference="BL1"
+    )
     assert dossier.status == Status.PROCESSING and dossier.fee_paid_at
     dossier = services.dossier_forward(dossier=dossier, actor=world.specialist)
     dossier = services.dossier_forward(dossier=dossier, actor=world.head)
@@ -159,10 +161,10 @@ def _act(world, action, dossier):
         "approve": lambda: services.dossier_approve(dossier=dossier, actor=world.admin),
         "reject": lambda: services.dossier_reject(dossier=dossier, actor=world.admin, reason="x"),
         "request_payment": lambda: services.dossier_request_payment(
-            dossier=dossier, actor=world.admin, amount=1000
+            dossier=dossier, actor=world.admin, amount=1000, purpose="x", pay_within_days=5
         ),
         "confirm_payment": lambda: services.dossier_confirm_payment(
-            dossier=dossier, actor=world.admin
+            dossier=dossier, actor=world.admin, amount=1000, method="cash", reference="x"
         ),
         "withdraw": lambda: services.dossier_withdraw(dossier=dossier, actor=world.citizen),
         "stop": lambda: services.dossier_stop(dossier=dossier, actor=world.admin, reason="x"),

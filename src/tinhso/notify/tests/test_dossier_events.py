@@ -56,11 +56,27 @@ def test_the_applicant_hears_of_each_step_that_concerns_them(world, act, mailout
         services.dossier_supplement, dossier=dossier, actor=world.citizen, files=[pdf_upload()]
     )
     dossier = act(
-        services.dossier_request_payment, dossier=dossier, actor=world.specialist, amount=50000
+        services.dossier_request_payment,
+        dossier=dossier,
+        actor=world.specialist,
+        amount=50000,
+        purpose="Lệ phí trước bạ",
+        bank_details="STK 0123 Vietcombank",
+        pay_by=dt.date(2099, 1, 5),
     )
     assert events(dossier)[-1] == ("dossier.payment_requested", "email")
-    assert "50.000 đồng" in mailoutbox[-1].body
-    dossier = act(services.dossier_confirm_payment, dossier=dossier, actor=world.specialist)
+    body = mailoutbox[-1].body
+    assert "50.000 đồng" in body and "Khoản phải nộp: Lệ phí trước bạ" in body
+    assert "Cách thức, địa điểm nộp: Tại Bộ phận" in body
+    assert "Chuyển khoản: STK 0123 Vietcombank" in body and "Hạn nộp: 05/01/2099" in body
+    dossier = act(
+        services.dossier_confirm_payment,
+        dossier=dossier,
+        actor=world.clerk,
+        amount=50000,
+        method="cash",
+        reference="BL1",
+    )
     dossier = act(services.dossier_forward, dossier=dossier, actor=world.specialist)
     dossier = act(services.dossier_forward, dossier=dossier, actor=world.head)
     dossier = act(services.dossier_approve, dossier=dossier, actor=world.leader)

@@ -148,10 +148,15 @@ def test_reject(client, world):
 def test_request_and_confirm_payment(client, world):
     dossier = walk_to_processing(world, submit_online(world))
     client.force_login(world.specialist)
-    assert act(client, dossier, "request_payment", amount=50000, comment="").status_code == 302
+    request = {"amount": 50000, "purpose": "Lệ phí", "pay_within_days": 5, "comment": ""}
+    assert act(client, dossier, "request_payment", **request).status_code == 302
     dossier = fresh(dossier)
     assert (dossier.status, dossier.fee_amount) == (Status.FINANCIAL_OBLIGATION, 50000)
-    assert act(client, dossier, "confirm_payment", reference="BL-001").status_code == 302
+    paid = {"amount": 50000, "method": "cash", "reference": "BL-001"}
+    # The desk records it, not the specialist who asked.
+    assert act(client, dossier, "confirm_payment", **paid).status_code == 400
+    client.force_login(world.clerk)
+    assert act(client, dossier, "confirm_payment", **paid).status_code == 302
     dossier = fresh(dossier)
     assert dossier.status == Status.PROCESSING and dossier.fee_paid_at
 

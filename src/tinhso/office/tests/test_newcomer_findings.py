@@ -72,7 +72,9 @@ def test_an_officer_who_hands_the_dossier_to_another_agency_lands_on_the_queue(c
 def test_fees_are_grouped_in_thousands(client, world):
     dossier = walk_to_processing(world, submit_online(world))
     dossier = services.dossier_forward(dossier=dossier, actor=world.specialist)
-    dossier = services.dossier_request_payment(dossier=dossier, actor=world.head, amount=200_000)
+    dossier = services.dossier_request_payment(
+        dossier=dossier, actor=world.head, amount=200_000, purpose="Lệ phí", pay_within_days=5
+    )
     client.force_login(world.head)
     assert "200.000 đ" in _page(client, dossier)
 
