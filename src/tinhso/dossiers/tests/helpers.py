@@ -27,3 +27,19 @@ def walk_to_processing(world, dossier):
         dossier=dossier, actor=world.clerk, checklist=checklist(dossier)
     )
     return services.dossier_forward(dossier=dossier, actor=world.clerk)
+
+
+def payment_requested(world, **overrides):
+    """A dossier at the specialist's step whose applicant is asked to pay a fee."""
+    dossier = walk_to_processing(world, submit_online(world))
+    params = {"amount": 150_000, "purpose": "Lệ phí đăng ký", "pay_within_days": 3, **overrides}
+    return services.dossier_request_payment(dossier=dossier, actor=world.specialist, **params)
+
+
+def ward_create():
+    """A ward of the province (the test database loads none)."""
+    from tinhso.org.models import Ward
+
+    return Ward.objects.create(
+        code=31117, name="Phường Ninh Kiều", division_type="phường", province_code=92
+    )

@@ -17,8 +17,12 @@ from tinhso.dossiers import selectors, services
 from tinhso.dossiers.constants import Channel, Status, Timeliness
 from tinhso.dossiers.models import Dossier, DossierEvent
 from tinhso.dossiers.tests.api_helpers import api_client
-from tinhso.dossiers.tests.helpers import submit_online, walk_to_processing
-from tinhso.org.models import Ward
+from tinhso.dossiers.tests.helpers import (
+    payment_requested,
+    submit_online,
+    walk_to_processing,
+    ward_create,
+)
 from tinhso.testing.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +31,7 @@ REQUEST = {"amount": 150_000, "purpose": "Lệ phí đăng ký", "pay_within_day
 
 
 def _requested(world, **overrides):
-    dossier = walk_to_processing(world, submit_online(world))
-    return services.dossier_request_payment(
-        dossier=dossier, actor=world.specialist, **{**REQUEST, **overrides}
-    )
+    return payment_requested(world, **{**REQUEST, **overrides})
 
 
 # --- the payment request ------------------------------------------------------------------------
@@ -192,14 +193,8 @@ def test_each_event_names_the_agency_of_the_officer_who_acted(world):
 
 
 # --- the ward and the address -------------------------------------------------------------------
-@pytest.fixture
-def ward(db):
-    return Ward.objects.create(
-        code=31117, name="Phường Ninh Kiều", division_type="phường", province_code=92
-    )
-
-
-def test_the_ward_is_kept_with_the_address_and_shown_after_it(world, ward):
+def test_the_ward_is_kept_with_the_address_and_shown_after_it(world):
+    ward = ward_create()
     dossier = services.dossier_submit(
         procedure=world.procedure,
         channel=Channel.IN_PERSON,

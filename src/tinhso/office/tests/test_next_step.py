@@ -14,23 +14,20 @@ from tinhso.core.models import AuditLog
 from tinhso.dossiers import services
 from tinhso.dossiers.constants import Status
 from tinhso.dossiers.models import Dossier
-from tinhso.dossiers.tests.helpers import checklist, submit_online, walk_to_processing
+from tinhso.dossiers.tests.helpers import (
+    checklist,
+    payment_requested,
+    submit_online,
+    walk_to_processing,
+    ward_create,
+)
 from tinhso.office.tests.test_actions import act, fresh, page
-from tinhso.org.models import Ward
 
 pytestmark = pytest.mark.django_db
 
 
 def _requested(world):
-    dossier = walk_to_processing(world, submit_online(world))
-    return services.dossier_request_payment(
-        dossier=dossier,
-        actor=world.specialist,
-        amount=120_000,
-        purpose="Lệ phí đăng ký",
-        bank_details="STK 0123 - Vietcombank",
-        pay_within_days=5,
-    )
+    return payment_requested(world, amount=120_000, bank_details="STK 0123 - Vietcombank")
 
 
 def test_the_request_form_asks_what_for_how_where_and_by_when(client, world):
@@ -175,9 +172,7 @@ def test_a_moved_appointment_orders_the_queue_and_shows_on_the_page(client, worl
 
 # --- the desk ------------------------------------------------------------------------------------
 def test_the_desk_keeps_the_ward_and_what_was_typed(client, world):
-    ward = Ward.objects.create(
-        code=31117, name="Phường Ninh Kiều", division_type="phường", province_code=92
-    )
+    ward = ward_create()
     client.force_login(world.clerk)
     url = reverse("office:desk_new") + f"?procedure={world.procedure.pk}"
     data = {

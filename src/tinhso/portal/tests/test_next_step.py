@@ -10,8 +10,7 @@ from django.urls import reverse
 from tinhso.dossiers import services
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.tests.api_helpers import api_client, submission
-from tinhso.dossiers.tests.helpers import submit_online, walk_to_processing
-from tinhso.org.models import Ward
+from tinhso.dossiers.tests.helpers import payment_requested, ward_create
 from tinhso.portal.tests.test_dossiers import _form_data, _submit_url
 from tinhso.testing.factories import PASSWORD
 
@@ -20,19 +19,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ward(db):
-    return Ward.objects.create(
-        code=31117, name="Phường Ninh Kiều", division_type="phường", province_code=92
-    )
+    return ward_create()
 
 
 def _requested(world):
-    dossier = walk_to_processing(world, submit_online(world))
-    return services.dossier_request_payment(
-        dossier=dossier,
-        actor=world.specialist,
+    return payment_requested(
+        world,
         amount=375_000,
         purpose="Lệ phí trước bạ",
         bank_details="STK 0123 - Vietcombank",
+        pay_within_days=None,
         pay_by=dt.date(2099, 1, 5),
         comment="Mang theo giấy hẹn.",
     )
