@@ -747,8 +747,8 @@ def _payment_deadline(
     now: dt.datetime, pay_within_days: int | None, pay_by: dt.datetime | dt.date | str | None
 ) -> dt.datetime:
     """The moment by which to pay: the end of office hours on ``pay_by`` (a date, a moment or
-    its ISO text), else ``pay_within_days`` working days from ``now`` (the working-time
-    calendar). ``ValidationError`` if neither is given, or the date has passed."""
+    its ISO text), else on the day ``pay_within_days`` working days from ``now`` end (the
+    working-time calendar). ``ValidationError`` if neither is given, or the date has passed."""
     if pay_by:
         if isinstance(pay_by, str):
             try:
@@ -765,7 +765,8 @@ def _payment_deadline(
         raise ValidationError(
             _("Give from 1 to %(days)s working days to pay.") % {"days": PAY_WITHIN_DAYS_MAX}
         )
-    return get_calendar().add_working_days(now, pay_within_days)
+    last = get_calendar().add_working_days(now, pay_within_days)
+    return _as_moment(timezone.localtime(last).date())
 
 
 def desk_payment_place(dossier: Dossier) -> str:

@@ -45,9 +45,11 @@ def test_the_request_says_how_much_what_for_where_and_by_when(world):
     # By default at the receiving desk, with its name.
     assert dossier.receiving_agency.name in request["pay_at"]
     assert request["bank_details"] == "STK 0123 - Vietcombank"
-    # Three working days on the calendar (never a weekend or a holiday).
+    # Three working days on the calendar (never a weekend or a holiday), to the day's close.
     expected = get_calendar().add_working_days(before, 3)
-    assert abs((request["pay_by"] - expected).total_seconds()) < 60
+    pay_by = timezone.localtime(request["pay_by"])
+    assert pay_by.date() == timezone.localtime(expected).date()
+    assert pay_by.time() == get_calendar().office_close
     event = dossier.events.get(action="request_payment")
     assert event.data["pay_at"] == request["pay_at"]
     assert AuditLog.objects.filter(action="dossier.request_payment").exists()
