@@ -29,6 +29,7 @@ from tinhso.core.calendar import get_calendar
 from tinhso.core.errors import ConflictError, IdempotencyKeyReused, TransitionError
 from tinhso.core.events import emit_after_commit
 from tinhso.core.files import files_atomic, files_tracked, stored_file_track
+from tinhso.core.numbers import vnd
 from tinhso.core.uploads import CheckedFile, upload_check
 from tinhso.core.validators import normalise_id_number, normalise_phone
 from tinhso.core.workflow import allowed_actions, row_lock
@@ -838,8 +839,8 @@ def dossier_confirm_payment(
     dossier = _begin(dossier, Action.CONFIRM_PAYMENT, actor, expected_version)
     if amount < dossier.fee_amount:
         raise ValidationError(
-            _("The amount received is less than the amount requested (%(amount)s VND).")
-            % {"amount": f"{dossier.fee_amount:,}".replace(",", ".")}
+            _("The amount received is less than the amount requested (%(amount)s).")
+            % {"amount": vnd(dossier.fee_amount)}
         )
     data = effects.confirm_payment(
         dossier,

@@ -68,7 +68,7 @@ def dossier_notify(*, dossier_id: int, action: str, event_id: int | None = None)
     }
     if action == "request_payment":  # the amount requested, what for, how, where, by when
         context.update(
-            fee_amount=f"{data.get('amount') or dossier.fee_amount:,}".replace(",", "."),
+            fee_amount=lazy(number, str)(data.get("amount") or dossier.fee_amount),
             purpose=data.get("purpose", ""),
             pay_at=data.get("pay_at", ""),
             bank_details=data.get("bank_details", ""),
