@@ -271,7 +271,8 @@ class Sim:
         d = self.dossier
         step_index = d.step_index if d.current_step else 0
         actor = self.ctx.officer(d.current_agency_id, self.steps[step_index]["role"])
-        names = [self.ctx.rng.choice(d.procedure_version.documents)["name"]]
+        documents = d.procedure_version.documents  # _plan asks only when there are some
+        names = [self.ctx.rng.choice(documents)["name"]] if documents else []
         data = effects.request_supplement(d, at=at, document_names=names)
         reason = self.ctx.rng.choice(SUPPLEMENT_REASONS)
         self._apply(at, "request_supplement", actor, data, comment=reason)
@@ -404,6 +405,8 @@ def _plan(
     total = days * ds
     items: list[tuple[float, str]] = []
     marks: dict = {}
+    if not d.procedure_version.documents:  # nothing to ask for: no supplement request
+        pre_supplement = mid_supplement = False
     # Before the desk receives it (online and postal dossiers wait in the desk's queue).
     if d.channel == Channel.IN_PERSON:
         items.append((0.0, "submit"))
@@ -652,6 +655,12 @@ def _anchor(ctx: Context, target: int) -> dt.datetime:
     return moment
 
 
+def _documents(seeded: SeededProcedure) -> list[dict]:
+    """The required documents of the procedure's published version (may be none)."""
+    version = seeded.procedure.current_version
+    return list(version.documents) if version is not None else []
+
+
 def _simulate(ctx: Context, catalogue: list[SeededProcedure], target: int) -> Sim:
     rng = ctx.rng
     weights = [item.spec.weight for item in catalogue]
@@ -659,6 +668,9 @@ def _simulate(ctx: Context, catalogue: list[SeededProcedure], target: int) -> Si
         if target == S.FINANCIAL_OBLIGATION:
             pool = [item for item in catalogue if item.spec.obligation] or catalogue
             seeded = rng.choice(pool)
+        elif target == S.SUPPLEMENT_REQUESTED:  # a supplement names one of the documents
+            pool = [item for item in catalogue if _documents(item)] or catalogue
+            seeded = rng.choices(pool, weights=[item.spec.weight for item in pool])[0]
         else:
             seeded = rng.choices(catalogue, weights=weights)[0]
         sim = _new_sim(ctx, seeded, target)
