@@ -338,6 +338,9 @@ NATIONAL_CATALOGUE_FILE = Path(
         str(PROJECT_DIR.parent / "shared" / "data" / "procedures" / "national-procedures.json.gz"),
     )
 )
+# The most a national catalogue export may unpack to (bytes; the real file is 15.8 MB unpacked):
+# a larger one is refused before it is read whole (a gzip bomb).
+NATIONAL_CATALOGUE_MAX_BYTES = env_int("NATIONAL_CATALOGUE_MAX_BYTES", 64 * 1024 * 1024)
 # Office hours (local time) for the working-day calendar: a dossier received after
 # OFFICE_CLOSE counts from the next working day.
 OFFICE_OPEN = env_str("OFFICE_OPEN", "07:00")

@@ -36,18 +36,22 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import math
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import (
     Fee,
@@ -123,29 +127,191 @@ def agency_key(name: str) -> str:
     return " ".join(fold(nfc(name)).split()).rstrip(" .")
 
 
+_CHUNK = 1024 * 1024
+
+
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _read_capped(stream: _Readable, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``stream``, read in chunks; ``NationalImportError`` past it."""
+    parts, size = [], 0
+    while chunk := stream.read(min(_CHUNK, limit + 1 - size)):
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise NationalImportError(
+                _("the file unpacks to more than %(limit)s MiB (NATIONAL_CATALOGUE_MAX_BYTES)")
+                % {"limit": f"{limit / 1024 / 1024:g}"}
+            )
+    return b"".join(parts)
+
+
 def national_records_read(source: bytes | IO[bytes]) -> list[dict[str, Any]]:
     """The records of a national catalogue export (``.json`` or ``.json.gz`` bytes or file).
 
-    Raises ``NationalImportError`` when it is not gzip/JSON or has no ``result`` list of records
-    with ``MATTHC`` and ``TENTTHC``.
+    The file (unpacked) may be at most ``settings.NATIONAL_CATALOGUE_MAX_BYTES``; it is read in
+    chunks, so a gzip bomb stops at the limit. Each record is checked (``national_record_check``).
+    Raises ``NationalImportError`` when it is too large, not gzip/JSON, or has no ``result`` list
+    of well-formed records.
     """
-    data = source if isinstance(source, bytes) else source.read()
-    if data[:2] == b"\x1f\x8b":
+    limit = settings.NATIONAL_CATALOGUE_MAX_BYTES
+    stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
+    if not stream.seekable():
+        stream = io.BytesIO(_read_capped(stream, limit))
+    head = stream.read(2)
+    stream.seek(0)
+    if head == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise NationalImportError(f"not a readable gzip file: {exc}") from exc
+            with gzip.GzipFile(fileobj=stream, mode="rb") as unpacked:
+                data = _read_capped(unpacked, limit)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise NationalImportError(
+                _("not a readable gzip file: %(error)s") % {"error": exc}
+            ) from exc
+    else:
+        data = _read_capped(stream, limit)
     try:
         payload = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NationalImportError(f"not JSON: {exc}") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise NationalImportError(_("not JSON: %(error)s") % {"error": exc}) from exc
+    except RecursionError as exc:
+        raise NationalImportError(_("not JSON: nested too deeply")) from exc
     records = payload.get("result") if isinstance(payload, dict) else None
     if not isinstance(records, list):
-        raise NationalImportError('no "result" list of procedures')
+        raise NationalImportError(_('no "result" list of procedures'))
     for number, record in enumerate(records, start=1):
-        if not isinstance(record, dict) or not record.get("MATTHC") or not record.get("TENTTHC"):
-            raise NationalImportError(f"record {number} has no MATTHC or TENTTHC")
+        national_record_check(number, record)
     return records
+
+
+# The shape of a record (data pack README §1): what each key may hold. Numbers must be JSON
+# numbers: a number written as a string ("5") is refused, not guessed at.
+MAX_DEPTH = 12
+MAX_CODE_LENGTH = 20  # NationalRecord.code; "<code>.<province code>" fits Procedure.code
+LIST_KEYS = {
+    "CAPTHUCHIEN",
+    "LINHVUCTHUCHIEN",
+    "DOITUONGTHUCHIEN",
+    "COQUANTHUCHIEN",
+    "TRINHTUTHUCHIEN",
+    "TRINHTU",
+    "CACHTHUCTHUCHIEN",
+    "THOIGIAN",
+    "PHILEPHI",
+    "THANHPHANHOSO",
+    "GIAYTO",
+    "MAUDON",
+    "CANCUPHAPLY",
+    "KETQUATHUCHIEN",
+}
+TEXT_KEYS = {
+    "TENTTHC",
+    "TENCAPTHUCHIEN",
+    "TENLINHVUC",
+    "TENDOITUONG",
+    "TENDONVI",
+    "MOTACOQUANTHUCHIEN",
+    "TENTRINHTU",
+    "TRUONGHOP",
+    "TENKENH",
+    "THOIGIAN_TEXT",
+    "MOTA",
+    "DONVITINH",
+    "DONVI",
+    "TENGIAYTO",
+    "TENMAUDON",
+    "TENVANBAN",
+    "SOVANBAN",
+    "YEUCAU",
+    "TENKETQUA",
+    "TUKHOA",
+}
+# key -> (lowest, highest, whole numbers only)
+NUMBER_KEYS: dict[str, tuple[int, int, bool]] = {
+    "KENH": (0, 99, True),
+    "THOIGIANGIAIQUYET": (0, 100_000, False),
+    "SOTIEN": (0, 2_000_000_000, False),  # Fee.amount
+    "SOBANCHINH": (0, 1000, True),
+    "SOBANSAO": (0, 1000, True),
+}
+
+
+def _bad(number: int, record: Any, path: str, problem: str) -> NationalImportError:
+    code = record.get("MATTHC") if isinstance(record, dict) else None
+    code = code if isinstance(code, str) and len(code) <= MAX_CODE_LENGTH else None
+    label = f"{number} ({_clean(code)})" if code and _clean(code) == code else str(number)
+    return NationalImportError(
+        _("record %(record)s, field %(field)s: %(problem)s")
+        % {"record": label, "field": path, "problem": problem}
+    )
+
+
+def _clean(text: str) -> str:
+    return text.encode("utf-8", "replace").decode().replace("\x00", "")
+
+
+def _text_problem(text: str) -> str:
+    if "\x00" in text:
+        return _("contains a NUL character")
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        return _("contains an unpaired surrogate (not valid Unicode)")
+    return ""
+
+
+def national_record_check(number: int, record: Any) -> None:
+    """Check the shape of record ``number`` (1-based) before anything is saved: objects and
+    lists where the national shape has them, text (no NUL, no unpaired surrogate) or null in text
+    fields, JSON numbers within range in number fields, a ``MATTHC`` of at most 20 characters,
+    nesting at most ``MAX_DEPTH`` deep. The same checks hold on SQLite and PostgreSQL.
+
+    Raises ``NationalImportError`` naming the record (number and code) and the field.
+    """
+    if not isinstance(record, dict):
+        raise _bad(number, record, "—", _("not an object"))
+    for key in ("MATTHC", "TENTTHC"):
+        if not isinstance(record.get(key), str) or not nfc(record[key]):
+            raise _bad(number, record, key, _("missing or not text"))
+    if len(nfc(record["MATTHC"])) > MAX_CODE_LENGTH:
+        raise _bad(number, record, "MATTHC", _("longer than %(limit)s characters") % {"limit": 20})
+    stack: list[tuple[str, str, Any, int]] = [(k, k, v, 1) for k, v in record.items()]
+    while stack:
+        path, key, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _bad(number, record, path, _("nested too deeply"))
+        problem = ""
+        if isinstance(value, str):
+            problem = _text_problem(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            problem = _("not a finite number")
+        if not problem and value is not None:
+            if key in LIST_KEYS and not isinstance(value, list):
+                problem = _("must be a list")
+            elif key in TEXT_KEYS and not isinstance(value, str):
+                problem = _("must be text")
+            elif key in NUMBER_KEYS:
+                lowest, highest, whole = NUMBER_KEYS[key]
+                kinds = (int,) if whole else (int, float)
+                if isinstance(value, bool) or not isinstance(value, kinds):
+                    problem = _("must be a number, not %(value)r") % {"value": value}
+                elif not lowest <= value <= highest:
+                    problem = _("must be from %(lowest)s to %(highest)s") % {
+                        "lowest": lowest,
+                        "highest": highest,
+                    }
+        if problem:
+            raise _bad(number, record, path, problem)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if key in LIST_KEYS and not isinstance(item, dict):
+                    raise _bad(number, record, f"{path}[{index}]", _("not an object"))
+                stack.append((f"{path}[{index}]", "", item, depth + 1))
+        elif isinstance(value, dict):
+            for child, item in value.items():
+                if problem := _text_problem(child):
+                    raise _bad(number, record, path, problem)
+                stack.append((f"{path}.{child}", child, item, depth + 1))
 
 
 def record_hash(record: dict[str, Any]) -> str:
@@ -488,7 +654,8 @@ def national_catalog_import(
     """
     records = list(records)
     seen: set[str] = set()
-    for record in records:
+    for number, record in enumerate(records, start=1):
+        national_record_check(number, record)
         base = nfc(str(record["MATTHC"]))
         if base in seen:
             raise NationalImportError(f"code {base} appears twice")

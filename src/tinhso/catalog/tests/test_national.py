@@ -276,11 +276,11 @@ def test_a_mapping_edited_in_the_admin_moves_the_procedure_on_the_next_import(pr
 
 
 def test_bad_files_are_refused_with_the_reason():
-    with pytest.raises(NationalImportError, match="not JSON"):
+    with pytest.raises(NationalImportError, match="không phải JSON"):
         national_records_read(b"<html>")
     with pytest.raises(NationalImportError, match="result"):
         national_records_read(b'{"records": []}')
-    with pytest.raises(NationalImportError, match="record 1"):
+    with pytest.raises(NationalImportError, match="bản ghi 1 .*TENTTHC"):
         national_records_read(gzip.compress(b'{"result": [{"MATTHC": "1"}]}'))
 
 
@@ -479,7 +479,7 @@ def test_the_admin_previews_then_imports_and_lists_the_names_to_map(client, prov
         in change.content.decode()
     )
     bad = client.post(url, {"file": SimpleUploadedFile("x.json", b"nope")})
-    assert bad.status_code == 200 and "not JSON" in bad.context["error"]
+    assert bad.status_code == 200 and "không phải JSON" in bad.context["error"]
     names = client.get(reverse("admin:catalog_nationalagency_changelist"))
     assert names.status_code == 200 and "Thuế tỉnh, thành phố" in names.content.decode()
 
@@ -492,3 +492,105 @@ def test_the_national_import_page_is_for_catalogue_editors_only(client, province
     client.force_login(UserFactory(username="viewer", is_staff=True))
     response = client.get(reverse("admin:catalog_procedure_import_national"))
     assert response.status_code == 403
+
+
+# --- damaged files: refused with the reason, never a 500 or a traceback ---------------------------
+def _admin_upload(client, payload: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tinhso.testing.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    file = SimpleUploadedFile("export.json.gz", payload, "application/gzip")
+    url = reverse("admin:catalog_procedure_import_national")
+    return client.post(url, {"file": file, "dry_run": "on"})
+
+
+def test_a_gzip_bomb_stops_at_the_limit(client, province, settings, tmp_path):
+    settings.NATIONAL_CATALOGUE_MAX_BYTES = 4096
+    good = json.dumps({"result": [record()]}).encode()
+    assert len(good) < 4096 and national_records_read(gzip.compress(good))
+    bomb = gzip.compress(b'{"result": [' + b" " * 20_000_000 + b"]}")
+    assert len(bomb) < 100_000
+    with pytest.raises(NationalImportError, match="giải nén ra hơn 0.00390625 MiB"):
+        national_records_read(bomb)
+    with pytest.raises(NationalImportError, match="giải nén ra hơn"):
+        national_records_read(b" " * 5000)  # not packed: the same limit
+    path = tmp_path / "bomb.json.gz"
+    path.write_bytes(bomb)
+    with pytest.raises(CommandError, match="giải nén ra hơn .*nothing was imported"):
+        call_command("import_national_catalog", str(path), stdout=StringIO(), stderr=StringIO())
+    response = _admin_upload(client, bomb)
+    assert response.status_code == 200 and "giải nén ra hơn" in response.context["error"]
+    assert 'class="errornote"' in response.content.decode()
+
+
+def _damaged(path, value):
+    rec = record()
+    if path == "nested":
+        return None  # built as text below
+    target = rec
+    *parents, last = path
+    for key in parents:
+        target = target[key]
+    target[last] = value
+    return rec
+
+
+TIME = ("CACHTHUCTHUCHIEN", 0, "THOIGIAN", 0)
+DAMAGED = {
+    # name: (path in the record, value, the field the message names)
+    "not a list": (("CAPTHUCHIEN",), "notalist", "CAPTHUCHIEN"),
+    "time as string": ((*TIME, "THOIGIANGIAIQUYET"), "5", "THOIGIANGIAIQUYET"),
+    "fee as string": ((*TIME, "PHILEPHI", 0, "SOTIEN"), "100000", "SOTIEN"),
+    "lone surrogate": (("TENTTHC",), "Chứng thực \ud800", "TENTTHC"),
+    "NUL": (("TENTTHC",), "Chứng\u0000 thực", "TENTTHC"),
+    "NUL in a document": (
+        ("THANHPHANHOSO", 0, "GIAYTO", 0, "TENGIAYTO"),
+        "Giấy\u0000",
+        "TENGIAYTO",
+    ),
+    "huge fee": ((*TIME, "PHILEPHI", 0, "SOTIEN"), 10**20, "SOTIEN"),
+    "huge copies": (("THANHPHANHOSO", 0, "GIAYTO", 0, "SOBANSAO"), 99999999999, "SOBANSAO"),
+    "long code": (("MATTHC",), "1" * 600, "MATTHC"),
+    "infinite time": ((*TIME, "THOIGIANGIAIQUYET"), float("inf"), "THOIGIANGIAIQUYET"),
+    "channel as text": (("CACHTHUCTHUCHIEN", 0, "KENH"), "1", "KENH"),
+}
+
+
+def _payload(name: str) -> bytes:
+    if name == "nested":
+        deep = '{"a": ' * 100_000 + "1" + "}" * 100_000
+        text = json.dumps({"result": [record()]}).replace('"MOTA": null}]', f'"MOTA": {deep}}}]', 1)
+        return gzip.compress(text.encode())
+    if name == "nested a little":
+        rec = record(EXTRA=json.loads('{"a": ' * 50 + "1" + "}" * 50))
+        return gzip.compress(json.dumps({"result": [rec]}).encode())
+    path, value, _field = DAMAGED[name]
+    text = json.dumps({"result": [_damaged(path, value)]}, ensure_ascii=True)
+    return gzip.compress(text.encode())
+
+
+@pytest.mark.parametrize("name", [*DAMAGED, "nested", "nested a little"])
+def test_a_damaged_record_is_refused_naming_the_record_and_field(client, province, tmp_path, name):
+    payload = _payload(name)
+    field = DAMAGED[name][2] if name in DAMAGED else {"nested": "JSON"}.get(name, "EXTRA")
+    with pytest.raises(NationalImportError) as caught:
+        national_records_read(payload)
+    message = str(caught.value)
+    assert field in message
+    if name not in {"nested", "long code"}:
+        assert "bản ghi 1 (9.000001)" in message
+    response = _admin_upload(client, payload)
+    assert response.status_code == 200 and response.context["report"] is None
+    assert field in response.context["error"]
+    assert 'class="errornote"' in response.content.decode()
+    path = tmp_path / "damaged.json.gz"
+    path.write_bytes(payload)
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_national_catalog", str(path), stdout=StringIO(), stderr=StringIO())
+    if name in DAMAGED:  # straight to the import (not through the reader): the same refusal
+        with pytest.raises(NationalImportError, match=field):
+            national_catalog_import([_damaged(*DAMAGED[name][:2])], process_for=process_for)
+    assert not Procedure.objects.exists() and not NationalRecord.objects.exists()
