@@ -341,6 +341,10 @@ NATIONAL_CATALOGUE_FILE = Path(
 # The most a national catalogue export may unpack to (bytes; the real file is 15.8 MB unpacked):
 # a larger one is refused before it is read whole (a gzip bomb).
 NATIONAL_CATALOGUE_MAX_BYTES = env_int("NATIONAL_CATALOGUE_MAX_BYTES", 64 * 1024 * 1024)
+# The most an Excel catalogue workbook may unpack to, in all and for any one member (bytes),
+# and the highest compression ratio of a member: a larger one is refused before openpyxl reads it.
+CATALOG_XLSX_MAX_BYTES = env_int("CATALOG_XLSX_MAX_BYTES", 50 * 1024 * 1024)
+CATALOG_XLSX_MAX_RATIO = env_int("CATALOG_XLSX_MAX_RATIO", 200)
 # Office hours (local time) for the working-day calendar: a dossier received after
 # OFFICE_CLOSE counts from the next working day.
 OFFICE_OPEN = env_str("OFFICE_OPEN", "07:00")

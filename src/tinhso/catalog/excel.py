@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -756,13 +757,53 @@ def _write(plans: dict[str, _Plan], actor) -> ImportResult:
     return result
 
 
+# A member may be this large whatever its compression ratio (bytes).
+_RATIO_FREE_BYTES = 1024 * 1024
+
+
+def _zip_size_problem(file) -> str:
+    """Why the workbook (a zip) unpacks too large, or "": its members' declared sizes against
+    ``settings.CATALOG_XLSX_MAX_BYTES`` (all together and each) and
+    ``settings.CATALOG_XLSX_MAX_RATIO`` (a member over 1 MiB). ``zipfile`` never unpacks more
+    than a member's declared size, so openpyxl cannot be made to read more than was checked.
+    Not a zip: "" (the workbook loader says it is not a workbook)."""
+    limit, ratio = settings.CATALOG_XLSX_MAX_BYTES, settings.CATALOG_XLSX_MAX_RATIO
+    mib = {"limit": f"{limit / 1024 / 1024:g}"}
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return ""
+    finally:
+        file.seek(0)
+    for member in members:
+        if member.file_size > limit:
+            return _("The workbook part %(name)s unpacks to more than %(limit)s MiB.") % {
+                "name": member.filename[:100],
+                **mib,
+            }
+        if member.file_size > _RATIO_FREE_BYTES and member.file_size > ratio * max(
+            member.compress_size, 1
+        ):
+            return _(
+                "The workbook part %(name)s is compressed more than %(ratio)s times; "
+                "it is not a normal workbook."
+            ) % {"name": member.filename[:100], "ratio": ratio}
+    if sum(member.file_size for member in members) > limit:
+        return _("The workbook unpacks to more than %(limit)s MiB.") % mib
+    return ""
+
+
 def catalog_import(*, file, actor=None) -> ImportResult:
     """Create or update the procedures of an uploaded workbook, all or nothing.
 
     Raises ``CatalogImportError`` listing every problem (sheet and row) when the workbook is not
-    good; then nothing has been written.
+    good, or unpacks too large (``_zip_size_problem``) before it is read; then nothing has been
+    written.
     """
     reader = _Reader()
+    if problem := _zip_size_problem(file):
+        raise CatalogImportError([RowError("", None, problem)])
     try:
         # data_only=False: a formula is seen as one and refused, not read as its cached value.
         workbook = load_workbook(file, read_only=True, data_only=False)

@@ -439,3 +439,56 @@ def test_a_commune_procedure_round_trips_and_needs_an_agency_without_the_commune
     catalog_import(file=io.BytesIO(to_bytes(workbook)))
     procedure.refresh_from_db()
     assert procedure.agency == world.justice and not procedure.at_communes
+
+
+# --- import: a workbook that unpacks too large (zip bomb) -------------------------------------
+def _bomb(size: int = 3 * 1024 * 1024) -> bytes:
+    """A small zip whose worksheet unpacks to ``size`` bytes (highly compressed)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * size + b">")
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(catalogue, monkeypatch):
+    import tinhso.catalog.excel as excel
+
+    def never(*args, **kwargs):  # pragma: no cover - the point is it is not called
+        raise AssertionError("the workbook was loaded")
+
+    monkeypatch.setattr(excel, "load_workbook", never)
+    data = _bomb()
+    assert len(data) < 20_000
+    with pytest.raises(CatalogImportError, match="nén hơn 200 lần") as caught:
+        catalog_import(file=io.BytesIO(data))
+    assert "xl/worksheets/sheet1.xml" in str(caught.value)
+
+
+def test_a_workbook_larger_than_the_setting_is_refused(catalogue, settings, tmp_path):
+    settings.CATALOG_XLSX_MAX_BYTES = 2048
+    data = catalog_export_bytes()
+    with pytest.raises(CatalogImportError, match="0.00195312 MiB"):
+        catalog_import(file=io.BytesIO(data))
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_catalog", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    settings.CATALOG_XLSX_MAX_BYTES = 50 * 1024 * 1024
+    assert catalog_import(file=io.BytesIO(data)).unchanged
+
+
+def test_the_import_page_shows_the_zip_bomb_error(client, catalogue):
+    from django.urls import reverse
+
+    from tinhso.testing.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    buffer = io.BytesIO(_bomb())
+    buffer.name = "bom.xlsx"
+    response = client.post(reverse("admin:catalog_procedure_import"), {"workbook": buffer})
+    assert response.status_code == 200
+    assert "nén hơn 200 lần" in response.content.decode()
+    assert not Procedure.objects.filter(name="").exists()
