@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from tinhso.accounts.otp import second_factor_url, session_allowed
+from tinhso.core.error_pages import local_path
 
 
 class AdminSite(admin.AdminSite):
@@ -20,7 +21,9 @@ class AdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         """The site's sign-in page (with its limiter and second factor) instead of the admin's
         own; a signed-in person who may not use the admin gets 403, not a sign-in loop."""
-        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        next_url = local_path(request.GET.get("next"), request) or reverse(
+            "admin:index", current_app=self.name
+        )
         user = request.user
         if user.is_authenticated:
             if not session_allowed(user):

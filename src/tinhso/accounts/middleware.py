@@ -6,14 +6,13 @@ and Django's ``MessageMiddleware``.
 """
 
 import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 
 from tinhso.accounts.lockout import device_cookie_set
@@ -24,6 +23,7 @@ from tinhso.accounts.otp import (
     session_allowed,
 )
 from tinhso.core.api import API_PREFIX, error_json
+from tinhso.core.error_pages import local_path, same_site_referer
 
 # What a session that still owes the second factor may open: signing in and out, the code
 # steps, the language switch. The API refuses such a session itself (SessionAuthentication).
@@ -72,16 +72,11 @@ class SecondFactorMiddleware:
 
 def _came_from(request) -> str:
     """Where to return after signing in again: this page for a GET, else the page the form
-    was on (when it is on this site)."""
+    was on (when it is on this site); never a path that could lead elsewhere
+    (``core.error_pages.local_path``)."""
     if request.method == "GET":
-        return request.get_full_path()
-    referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        parts = urlsplit(referer)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    return ""
+        return local_path(request.get_full_path(), request) or ""
+    return same_site_referer(request) or ""
 
 
 class OfficerIdleTimeoutMiddleware:

@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -39,6 +38,7 @@ from tinhso.accounts.forms import (
 )
 from tinhso.accounts.selectors import login_canonical
 from tinhso.core.audit import audit_log_write
+from tinhso.core.error_pages import local_path
 from tinhso.core.outbox import outbox_follow, outbox_forget
 from tinhso.core.privacy import mask_address
 from tinhso.core.ratelimit import rate_limit_hit
@@ -48,12 +48,10 @@ RESET = "accounts.reset"
 
 
 def _next_url(request) -> str:
+    """The ``next`` parameter when it is a path on this site (``core.error_pages.local_path``:
+    no other host, no ``//`` or ``/\\``, no backslash or control character), else ""."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
+    return local_path(candidate, request) or ""
 
 
 def _language(request) -> str:

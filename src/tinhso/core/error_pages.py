@@ -6,6 +6,8 @@ way on (the start, the page before, and an officer's work queue).
 - ``ErrorPageMiddleware``: answers that views return with no body (``require_POST``'s bare 405,
   Django's other ``HttpResponseNotAllowed``) become the page, or the API's JSON envelope under
   /api/ (``core.api``).
+- ``local_path(candidate, request)``: ``candidate`` (a ``Referer``, a ``next`` parameter, this
+  page's own address) as a path on this site, or None: the one rule for every "back"/"next" link.
 - ``language_next(request)``: where the language menu returns to. A page shown in answer to a
   form (a POST) has an address that may only take a POST: returning there after the switch
   would be a 405 (issue 7), so the switch goes back to the page that showed the form.
@@ -28,26 +30,51 @@ logger = logging.getLogger(__name__)
 GET_METHODS = frozenset({"GET", "HEAD"})
 
 
-def same_site_referer(request: HttpRequest) -> str | None:
-    """The path (and query) of the ``Referer`` when it is a page of this site, else None.
+def local_path(candidate: str | None, request: HttpRequest) -> str | None:
+    """``candidate`` as a path (and query) on this site, or None when it could lead elsewhere.
 
-    Only this host and scheme: an error page never links back to another site. The Referrer-Policy
-    (``same-origin``, Django's default) sends it on every navigation inside the site.
+    Accepted: ``/path?query`` or ``http(s)://<this host>/path?query`` (reduced to the path).
+    Refused: another host or scheme, a relative path, a path starting with ``//`` or ``/\\``
+    (browsers read both as another host: ``//evil.com/x``), any backslash, any control character
+    (C0, DEL; browsers drop tabs and newlines, so ``/\t/evil.com`` is ``//evil.com``). The result
+    is checked again with Django's ``url_has_allowed_host_and_scheme`` (OWASP "Unvalidated
+    redirects and forwards").
     """
-    referer = request.META.get("HTTP_REFERER", "")
-    if not referer:
+    if not candidate or "\\" in candidate or _has_control(candidate):
         return None
     try:
         host = request.get_host()
     except Exception:  # noqa: BLE001 - a refused Host (DisallowedHost) has no page to go back to
         return None
-    if not url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={host}, require_https=request.is_secure()
-    ):
+    allowed = {host}
+    secure = request.is_secure()
+    if not url_has_allowed_host_and_scheme(candidate, allowed_hosts=allowed, require_https=secure):
         return None
-    parts = urlsplit(referer)
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
     path = parts.path or "/"
-    return f"{path}?{parts.query}" if parts.query else path
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    result = f"{path}?{parts.query}" if parts.query else path
+    if not url_has_allowed_host_and_scheme(result, allowed_hosts=allowed, require_https=secure):
+        return None
+    return result
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(char) < 32 or ord(char) == 127 for char in text)
+
+
+def same_site_referer(request: HttpRequest) -> str | None:
+    """The path (and query) of the ``Referer`` when it is a page of this site, else None.
+
+    Only this host and scheme, and only a path that cannot be read as another host
+    (``local_path``): an error page never links back to another site. The Referrer-Policy
+    (``same-origin``, Django's default) sends it on every navigation inside the site.
+    """
+    return local_path(request.META.get("HTTP_REFERER", ""), request)
 
 
 def language_next(request: HttpRequest) -> str:
@@ -55,7 +82,7 @@ def language_next(request: HttpRequest) -> str:
     for a page shown in answer to a form, the page that showed the form (the ``Referer``), or
     the start. Never the address the form was posted to, which may take only a POST."""
     if request.method in GET_METHODS:
-        return request.get_full_path()
+        return local_path(request.get_full_path(), request) or "/"
     referer = same_site_referer(request)
     if referer is not None and urlsplit(referer).path != request.path:
         return referer

@@ -83,3 +83,25 @@ def test_login_page_keeps_the_door_open_for_vneid(client, db):
     assert reverse("accounts:password_reset") in html
     assert "disabled" in html
     assert 'autocomplete="current-password"' in html
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "//evil.com/x",
+        "/\\/evil.com",
+        "/\\evil.com",
+        "http://testserver//evil.com/x",
+        "/\t/evil.com",
+    ],
+)
+def test_sign_in_ignores_a_next_read_as_another_host(client, world, next_url):
+    page = client.get(reverse("accounts:login"), {"next": next_url}).content.decode()
+    assert not any("evil" in value for value in re.findall(r'name="next" value="([^"]*)"', page))
+    assert f"{reverse('accounts:register')}?next=" not in page
+    response = client.post(
+        reverse("accounts:login"),
+        {"login": "0912345678", "password": PASSWORD, "next": next_url},
+    )
+    assert response.status_code == 302
+    assert "evil.com" not in response["Location"]

@@ -4,7 +4,7 @@ the API keeps its JSON envelope (issue 7)."""
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tinhso.core.api import server_error
@@ -159,3 +159,55 @@ def test_favicon_and_robots_are_served(client):
     assert robots.status_code == 200 and robots["Content-Type"].startswith("text/plain")
     text = robots.content.decode()
     assert "User-agent: *" in text and "Disallow: /office/" in text and "Disallow: /api/" in text
+
+
+OPEN_REDIRECTS = [
+    "http://testserver//evil.com/x",
+    "http://testserver/\\/evil.com",
+    "http://testserver/\\evil.com",
+    "http://testserver/\t/evil.com",
+    "http://testserver/x\n",
+    "//evil.com/x",
+    "/\\/evil.com",
+    "/\\evil.com",
+    "\\\\evil.com",
+    "///evil.com",
+    "https://evil.com/",
+    "javascript:alert(1)",
+    "evil.com",
+]
+
+
+@pytest.mark.parametrize("referer", OPEN_REDIRECTS)
+def test_the_error_page_never_links_back_to_a_path_read_as_another_host(client, referer):
+    body = client.get("/khong-co/", HTTP_REFERER=referer).content.decode()
+    assert "evil.com" not in body and "javascript:" not in body
+    assert "Quay lại trang trước" not in body
+
+
+@pytest.mark.parametrize("candidate", OPEN_REDIRECTS)
+def test_local_path_refuses_every_way_to_another_host(rf, candidate):
+    from tinhso.core.error_pages import local_path
+
+    assert local_path(candidate, rf.get("/")) is None
+
+
+def test_local_path_keeps_a_path_of_this_site(rf):
+    from tinhso.core.error_pages import local_path
+
+    request = rf.get("/")
+    assert local_path("http://testserver/tra-cuu/?code=X", request) == "/tra-cuu/?code=X"
+    assert local_path("/office/", request) == "/office/"
+    assert local_path("http://testserver", request) == "/"
+
+
+def test_a_page_at_a_double_slash_address_switches_language_back_to_the_start(client):
+    body = client.get("//evil.com/x").content.decode()
+    assert "evil.com" not in body
+
+
+def test_a_form_page_switches_language_never_to_a_double_slash_referer(client, world):
+    from tinhso.core.error_pages import language_next
+
+    request = RequestFactory().post("/x/", HTTP_REFERER="http://testserver//evil.com/x")
+    assert language_next(request) == "/"
