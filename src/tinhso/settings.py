@@ -351,6 +351,8 @@ OFFICE_OPEN = env_str("OFFICE_OPEN", "07:00")
 OFFICE_CLOSE = env_str("OFFICE_CLOSE", "17:00")
 # A dossier is "due soon" when its deadline is within this many working days.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 1)
+# The latest new appointment an apology letter (form 04) may give, in calendar days from today.
+APOLOGY_MAX_DAYS = env_int("APOLOGY_MAX_DAYS", 90)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Request bodies (tinhso.core.request_guard), refused before they are read: a view that takes
 # files allows UPLOAD_MAX_BYTES for each (UPLOAD_MAX_FILES unless it says how many) plus

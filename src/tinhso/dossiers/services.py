@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tinhso.catalog.models import Procedure
 from tinhso.catalog.selectors import implementing_agency_get
@@ -1048,19 +1050,13 @@ def apology_issue(
     new_due_at = _as_moment(new_due_at)
     dossier = _lock(letter.dossier, None)
     letter = ApologyLetter.objects.select_for_update().get(pk=letter.pk)
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Please sign in."))
-    if not actor.has_perm("dossiers.process_dossier"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if not officer_sees_all(actor) and (not officer_acts_for(actor, dossier.current_agency_id)):
-        raise PermissionDenied(_("This dossier is not handled by your agency."))
+    _apology_check_actor(dossier, actor)
     if letter.status != ApologyLetter.Status.DRAFT:
         raise TransitionError(_("This apology letter has already been issued."))
     if dossier.status not in ACTIVE_STATUSES:
         raise TransitionError(_("This dossier is no longer being processed."))
     now = _local_now()
-    if new_due_at <= now:
-        raise ValidationError(_("The new appointment must be in the future."))
+    _apology_check_due(dossier, new_due_at, now)
     letter.reason = reason.strip()
     letter.new_due_at = new_due_at
     letter.status = ApologyLetter.Status.ISSUED
@@ -1079,6 +1075,52 @@ def apology_issue(
         new_due_at=new_due_at.isoformat(),
     )
     return letter
+
+
+@transaction.atomic
+def apology_draft_issue(
+    *, dossier: Dossier, actor: Any, reason: str, new_due_at: dt.datetime | dt.date
+) -> ApologyLetter:
+    """Draft (or reuse the open draft) and issue the apology letter of ``dossier`` in one
+    transaction, for an officer's page. The actor's role and agency are checked before anything
+    is written, and a refused issue (``PermissionDenied``, ``TransitionError``,
+    ``ValidationError``: see ``apology_issue``) leaves no letter and no audit entry."""
+    _apology_check_actor(dossier, actor)
+    letter = apology_draft(dossier=dossier, actor=actor)
+    return apology_issue(letter=letter, actor=actor, reason=reason, new_due_at=new_due_at)
+
+
+def _apology_check_actor(dossier: Dossier, actor: Any) -> None:
+    """``PermissionDenied`` unless ``actor`` may process dossiers for the dossier's agency."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Please sign in."))
+    if not actor.has_perm("dossiers.process_dossier"):
+        raise PermissionDenied(_("Your role does not allow this action."))
+    if not officer_sees_all(actor) and (not officer_acts_for(actor, dossier.current_agency_id)):
+        raise PermissionDenied(_("This dossier is not handled by your agency."))
+
+
+def _apology_check_due(dossier: Dossier, new_due_at: dt.datetime, now: dt.datetime) -> None:
+    """The new appointment of an apology: after now and after the current appointment, and at
+    most ``settings.APOLOGY_MAX_DAYS`` calendar days (90 by default) after today, ending at the
+    close of office hours that day. ``ValidationError`` (Vietnamese message) otherwise. The
+    bound keeps a typo (the year 9999) from becoming the applicant's appointment; a longer
+    delay takes a further apology when this appointment passes."""
+    if new_due_at <= now:
+        raise ValidationError(_("The new appointment must be in the future."))
+    if dossier.due_at and new_due_at <= dossier.due_at:
+        raise ValidationError(_("The new appointment must be after the current appointment."))
+    days = settings.APOLOGY_MAX_DAYS
+    latest = _as_moment(now.date() + dt.timedelta(days=days))
+    if new_due_at > latest:
+        raise ValidationError(
+            ngettext(
+                "The new appointment can be at most %(days)d day from today.",
+                "The new appointment can be at most %(days)d days from today.",
+                days,
+            )
+            % {"days": days}
+        )
 
 
 def apologies_draft_overdue() -> int:

@@ -455,9 +455,8 @@ def dossier_apology(request, pk: int):
     form = forms.ApologyForm(request.POST, prefix="apology")
     if form.is_valid():
         try:
-            letter = services.apology_draft(dossier=dossier, actor=request.user)
-            services.apology_issue(
-                letter=letter,
+            services.apology_draft_issue(
+                dossier=dossier,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 new_due_at=form.cleaned_data["new_due_on"],

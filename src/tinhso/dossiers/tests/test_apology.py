@@ -207,3 +207,56 @@ def test_refusals_speak_vietnamese(world, overdue, late):
     with translation.override("vi"), pytest.raises(PermissionDenied) as denied:
         issue(letter, world.other_specialist)
     assert "cơ quan" in str(denied.value).lower()
+
+
+@pytest.mark.parametrize(
+    "new_due_at", [dt.date(9999, 12, 31), dt.date(2027, 2, 9), at(9, 8), at(10, 8)]
+)
+def test_the_new_appointment_is_bounded(world, overdue, late, new_due_at):
+    """Not before now or the current appointment, at most APOLOGY_MAX_DAYS (90) days ahead."""
+    letter = services.apology_draft(dossier=overdue)
+    with pytest.raises(ValidationError):
+        issue(letter, world.specialist, new_due_at=new_due_at)
+    letter.refresh_from_db()
+    assert letter.status == ApologyLetter.Status.DRAFT
+
+
+def test_the_new_appointment_may_be_the_last_day_allowed(world, overdue, late, settings):
+    assert (
+        issue(
+            services.apology_draft(dossier=overdue),
+            world.specialist,
+            new_due_at=dt.date(2027, 2, 8),
+        ).status
+        == ApologyLetter.Status.ISSUED
+    )
+    settings.APOLOGY_MAX_DAYS = 10
+    with pytest.raises(ValidationError, match="10 ngày"):
+        services.apology_draft_issue(
+            dossier=at_justice(world),
+            actor=world.specialist,
+            reason="Lý do.",
+            new_due_at=dt.date(2026, 11, 21),
+        )
+
+
+@pytest.mark.parametrize("who", ["other_specialist", "citizen", "clerk", "ward_clerk"])
+def test_a_refused_officer_leaves_no_letter_and_no_audit_entry(world, overdue, late, who):
+    with pytest.raises(PermissionDenied):
+        services.apology_draft_issue(
+            dossier=overdue, actor=getattr(world, who), reason="Lý do.", new_due_at=at(16, 16)
+        )
+    assert not ApologyLetter.objects.exists()
+    assert not AuditLog.objects.filter(action="dossier.apology_draft").exists()
+
+
+def test_a_refused_date_leaves_no_letter(world, overdue, late):
+    with pytest.raises(ValidationError):
+        services.apology_draft_issue(
+            dossier=overdue,
+            actor=world.specialist,
+            reason="Lý do.",
+            new_due_at=dt.date(9999, 12, 31),
+        )
+    assert not ApologyLetter.objects.exists()
+    assert not AuditLog.objects.filter(action="dossier.apology_draft").exists()
