@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Field, Procedure, ProcessStep
-from tinhso.core.text import fold, fold_words
+from tinhso.core.text import code_normalize, fold, fold_words
 from tinhso.org import selectors as org_selectors
 from tinhso.org.models import Agency, Ward
 
@@ -196,7 +196,7 @@ def implementing_agency_get(
     procedure: Procedure, *, agency: Agency | str | None = None, ward: Ward | int | None = None
 ) -> Agency:
     """The agency that will carry out a dossier of ``procedure``: ``agency`` (an Agency or its
-    code), or the People's Committee of ``ward`` (a Ward or its code), or with neither the
+    code, as typed: ``core.text.code_normalize``), or the People's Committee of ``ward`` (a Ward or its code), or with neither the
     procedure's own agency.
 
     Raises ``ValidationError({"agency": …})`` when the choice is not one of
@@ -223,7 +223,7 @@ def implementing_agency_get(
             )
         return cast(Agency, procedure.agency)
     allowed = implementing_agencies(procedure)
-    lookup = {"code": agency} if isinstance(agency, str) else {"pk": agency.pk}
+    lookup = {"code": code_normalize(agency)} if isinstance(agency, str) else {"pk": agency.pk}
     chosen = allowed.filter(**lookup).first()
     if chosen is None:
         raise ValidationError({"agency": _("This agency does not carry out this procedure.")})

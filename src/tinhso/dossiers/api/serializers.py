@@ -11,6 +11,7 @@ from rest_framework import serializers
 from tinhso.catalog.api.serializers import AgencyRefSerializer
 from tinhso.catalog.models import Procedure
 from tinhso.catalog.selectors import implementing_agency_get
+from tinhso.core.text import code_normalize
 from tinhso.core.validators import validate_id_number, validate_phone
 from tinhso.dossiers.actions import SPECS
 from tinhso.dossiers.constants import (
@@ -438,6 +439,14 @@ class WardField(serializers.PrimaryKeyRelatedField):
     integer range."""
 
 
+class CodeSlugField(serializers.SlugRelatedField):
+    """A related object by its code, typed by hand: "1.011442.000.00.00.h38 " finds
+    "1.011442.000.00.00.H38" (``core.text.code_normalize``)."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(code_normalize(data) if isinstance(data, str) else data)
+
+
 class DossierSubmitSerializer(serializers.Serializer):
     """A dossier submitted online, as ``multipart/form-data``.
 
@@ -446,7 +455,7 @@ class DossierSubmitSerializer(serializers.Serializer):
     document (from ``GET /api/v1/procedures/{code}/``) that each file answers.
     """
 
-    procedure = serializers.SlugRelatedField(
+    procedure = CodeSlugField(
         slug_field="code",
         queryset=Procedure.objects.filter(is_active=True).select_related(
             "agency__served_by", "current_version"
@@ -484,7 +493,8 @@ class DossierSubmitSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="For a procedure the communes carry out (`at_communes`): the code of the "
-        "commune People's Committee that should carry it out. Give this or `ward`.",
+        "commune People's Committee that should carry it out, in any case and spacing. Give "
+        "this or `ward`; both must name the same committee (400 on `agency` otherwise).",
     )
     ward = serializers.IntegerField(
         required=False,
@@ -541,14 +551,25 @@ class DossierSubmitSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"organisation_name": _("Enter the organisation's name.")}
             )
+        agency_code = code_normalize(attrs.get("agency"))
+        ward = attrs.get("ward")
         try:
             attrs["implementing_agency"] = implementing_agency_get(
-                procedure, agency=attrs.get("agency") or None, ward=attrs.get("ward")
+                procedure, agency=agency_code or None, ward=ward
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(
-                {"ward" if attrs.get("ward") else "agency": error.message_dict["agency"]}
+                {"ward" if ward else "agency": error.message_dict["agency"]}
             ) from None
+        if agency_code and ward and attrs["implementing_agency"].code != agency_code:
+            raise serializers.ValidationError(
+                {
+                    "agency": _(
+                        "This agency is not the People's Committee of the ward or commune "
+                        "given in ward: give one of them, or both for the same committee."
+                    )
+                }
+            )
         return attrs
 
 

@@ -226,3 +226,35 @@ def test_a_commune_desk_deals_with_the_commune_procedures_and_the_center_does_no
     assert procedure in procedure_list_for_officer(clerk, desk_only=True)
     assert procedure not in procedure_list_for_officer(world.clerk, desk_only=True)
     assert world.procedure not in procedure_list_for_officer(clerk, desk_only=True)
+
+
+@pytest.mark.parametrize("typed", ["000.30.02.h30 ", " 000.30.02.H30", "000.30.02.h30\u00a0"])
+def test_the_api_reads_an_agency_code_typed_by_hand(world, communes, typed):
+    client = api_client(world.citizen, language="en")
+    data = submission(communes["procedure"], agency=typed)
+    response = client.post("/api/v1/dossiers/", data, format="multipart")
+    assert response.status_code == 201, response.content
+    assert Dossier.objects.get().agency == communes["cai_khe"]
+
+
+def test_the_api_reads_a_procedure_code_typed_by_hand(world):
+    client = api_client(world.citizen, language="en")
+    data = submission(world.procedure)
+    data["procedure"] = " " + world.procedure.code.lower() + " "
+    response = client.post("/api/v1/dossiers/", data, format="multipart")
+    assert response.status_code == 201, response.content
+
+
+def test_the_api_refuses_an_agency_and_a_ward_that_disagree(world, communes):
+    client = api_client(world.citizen, language="vi")
+    data = submission(communes["procedure"], agency="000.30.01.H30", ward=31120)
+    response = client.post("/api/v1/dossiers/", data, format="multipart")
+    assert response.status_code == 400
+    body = response.json()
+    assert "agency" in str(body.get("fields", body))
+    assert "không phải là Ủy ban nhân dân" in response.content.decode()
+    assert not Dossier.objects.exists()
+    agreeing = submission(communes["procedure"], agency="000.30.02.h30", ward=31120)
+    response = client.post("/api/v1/dossiers/", agreeing, format="multipart")
+    assert response.status_code == 201, response.content
+    assert Dossier.objects.get().agency == communes["cai_khe"]
