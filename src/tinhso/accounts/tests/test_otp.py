@@ -162,7 +162,7 @@ def test_a_backup_code_works_once(client, world):
 
     codes = backup_codes_renew(user=world.clerk)
     password_step(client, world.clerk)
-    assert client.post(VERIFY, {"code": codes[0].upper()})["Location"] == "/"
+    assert client.post(VERIFY, {"code": codes[0].upper()})["Location"] == reverse("portal:after_sign_in")
     client.post(reverse("accounts:logout"))
     password_step(client, world.clerk)
     assert client.post(VERIFY, {"code": codes[0]}).status_code == 400
@@ -199,7 +199,7 @@ def test_first_sign_in_enrols_an_authenticator(client, world, failures):
         action="account.otp_enrol", object_id=str(world.clerk.pk)
     ).exists()
     # Enrolled: the enrolment page is closed, the next sign-in asks for the code.
-    assert client.get(ENROL)["Location"] == "/"
+    assert client.get(ENROL)["Location"] == reverse("portal:after_sign_in")
     client.post(reverse("accounts:logout"))
     assert password_step(client, world.clerk)["Location"] == VERIFY
 
@@ -250,8 +250,8 @@ def test_an_enrolment_secret_expires(client, world):
 
 def test_a_citizen_has_no_business_on_the_code_pages(client, world):
     client.force_login(world.citizen)
-    assert client.get(VERIFY)["Location"] == "/"
-    assert client.get(ENROL)["Location"] == "/"
+    assert client.get(VERIFY)["Location"] == reverse("portal:after_sign_in")
+    assert client.get(ENROL)["Location"] == reverse("portal:after_sign_in")
     assert not TOTPDevice.objects.exists()
     anonymous = APIClient()
     assert anonymous.get(VERIFY)["Location"] == LOGIN
