@@ -42,9 +42,10 @@ def procedure_list(
     agency_id: int | None = None,
     online_only: bool = False,
 ) -> QuerySet[Procedure]:
-    """Published procedures matching every word of ``q`` (accents optional): those whose name
-    has every word first, then those where the words stand together (e.g. in the name of the
-    agency or of a result: "đăng ký kinh doanh"), then the rest; by name within each."""
+    """Published procedures matching every word of ``q`` (accents optional), best first: the
+    name starts with the words as typed, side by side; the name holds them side by side; the
+    name holds every word; the words stand together elsewhere (the agency's or a result's name:
+    "đăng ký kinh doanh"); the rest. By Vietnamese name order within each."""
     qs = Procedure.objects.filter(PUBLISHED).select_related(
         "field", "agency", "agency__served_by", "current_version"
     )
@@ -55,11 +56,16 @@ def procedure_list(
         in_name = Q()
         for word in words:
             in_name &= Q(search_name__contains=word)
+        phrase = " ".join(fold(q).split())
         qs = qs.annotate(
             search_rank=Case(
-                When(in_name, then=0),
-                When(search_text__contains=" ".join(fold(q).split()), then=1),
-                default=2,
+                # The words as typed, side by side in the name, first: "chung thuc chu ky"
+                # finds "Chứng thực chữ ký…" before names that merely hold the four words.
+                When(search_name__startswith=phrase, then=0),
+                When(search_name__contains=phrase, then=1),
+                When(in_name, then=2),
+                When(search_text__contains=phrase, then=3),
+                default=4,
             )
         )
     if field_id:

@@ -162,7 +162,9 @@ def test_a_backup_code_works_once(client, world):
 
     codes = backup_codes_renew(user=world.clerk)
     password_step(client, world.clerk)
-    assert client.post(VERIFY, {"code": codes[0].upper()})["Location"] == reverse("portal:after_sign_in")
+    assert client.post(VERIFY, {"code": codes[0].upper()})["Location"] == reverse(
+        "portal:after_sign_in"
+    )
     client.post(reverse("accounts:logout"))
     password_step(client, world.clerk)
     assert client.post(VERIFY, {"code": codes[0]}).status_code == 400

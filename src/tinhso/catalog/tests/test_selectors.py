@@ -203,3 +203,21 @@ def test_a_commune_committee_lists_and_counts_the_procedures_every_commune_carri
     counts = {a.code: a.procedure_count for a in agency_list()}
     assert counts[w.ward.code] == 2 and counts[w.justice.code] == 2
     assert names(procedure_list(q="chung thuc")) == ["Chứng thực chữ ký"]  # listed once
+
+
+def test_the_words_side_by_side_in_the_name_come_first(catalogue):
+    """A newcomer's search for "chung thuc chu ky" listed four other procedures before the one
+    named "Chứng thực chữ ký…": the name that starts with the words as typed comes first, then a
+    name holding them side by side, then one holding them apart."""
+    w = catalogue
+    for code, name in [
+        ("2.000001.000.00.00.H30", "Cấp đổi chứng nhận có chữ ký số, thực hiện chứng thực lại"),
+        ("2.000002.000.00.00.H30", "Thủ tục chứng thực chữ ký người dịch"),
+        ("2.000003.000.00.00.H30", "Chứng thực chữ ký trong các giấy tờ, văn bản"),
+    ]:
+        procedure_create(agency=w.justice, code=code, name=name)
+    assert [p.name for p in procedure_list(q="chung thuc chu ky")] == [
+        "Chứng thực chữ ký trong các giấy tờ, văn bản",
+        "Thủ tục chứng thực chữ ký người dịch",
+        "Cấp đổi chứng nhận có chữ ký số, thực hiện chứng thực lại",
+    ]
