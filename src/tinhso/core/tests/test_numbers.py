@@ -144,7 +144,12 @@ def _payment_requested(world, act, amount):
     )
     dossier = act(services.dossier_forward, dossier=dossier, actor=world.clerk)
     return act(
-        services.dossier_request_payment, dossier=dossier, actor=world.specialist, amount=amount
+        services.dossier_request_payment,
+        dossier=dossier,
+        actor=world.specialist,
+        amount=amount,
+        purpose="Lệ phí chứng thực",
+        pay_within_days=5,
     )
 
 
